@@ -1,0 +1,7 @@
+import type { BenchContext } from '../run.js';
+
+/** A suite returns the markdown of its BENCHMARKS.md section. */
+export type Suite = (ctx: BenchContext) => Promise<string>;
+
+/** Suites by name; `npm run bench <name>` runs one. */
+export const SUITES: Record<string, Suite> = {};

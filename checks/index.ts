@@ -1,0 +1,8 @@
+import type { CheckEntry } from './types.js';
+
+/**
+ * Every check finbrain knows, by id. `finbrain check <id>` runs one; `check all`
+ * runs every one that is enabled (checks.<id>.enabled in finbrain.config.json,
+ * default true). Add a check here and in checks/<id>.ts.
+ */
+export const CHECKS: Record<string, CheckEntry> = {};

@@ -1,0 +1,31 @@
+import type { FinbrainConfig } from '../src/config/schema.js';
+import type { CheckRun } from '../src/report/finding.js';
+import type { ProjectFiles } from '../src/check/project-files.js';
+
+export interface CheckContext {
+  /** Project root (the directory holding finbrain.config.json, or --root). */
+  root: string;
+  config: FinbrainConfig;
+  /** --strict: warnings that would hide a risk become errors. */
+  strict: boolean;
+  /**
+   * The file set shared by every check in one run: a file read or listed by one
+   * check is not read again by the next.
+   */
+  files: ProjectFiles;
+  /** Diagnostics (stderr). */
+  warn(message: string): void;
+}
+
+/** One governance check: a module in checks/ with this interface. */
+export interface Check {
+  id: string;
+  description: string;
+  run(context: CheckContext): Promise<CheckRun>;
+}
+
+export interface CheckEntry {
+  description: string;
+  /** Lazy, so `check codeowners` never loads ts-morph. */
+  load(): Promise<Check>;
+}

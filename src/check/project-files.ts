@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * The files of a project, read at most once per process and shared by every
+ * check of a `check all` run.
+ */
+export class ProjectFiles {
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private tracked?: Promise<string[] | undefined>;
+
+  constructor(readonly root: string) {}
+
+  /** File content by POSIX path relative to the root; undefined when unreadable. */
+  read(relPath: string): Promise<string | undefined> {
+    let p = this.texts.get(relPath);
+    if (!p) {
+      p = readFile(join(this.root, relPath), 'utf8').catch(() => undefined);
+      this.texts.set(relPath, p);
+    }
+    return p;
+  }
+
+  /** Seeds the cache with content another component already read. */
+  remember(relPath: string, text: string): void {
+    if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
+  }
+
+  /** How many distinct files were read: the benchmark checks no file is read twice. */
+  get readCount(): number {
+    return this.texts.size;
+  }
+
+  /** Files git tracks (relative, POSIX), or undefined outside a git work tree. */
+  gitTracked(): Promise<string[] | undefined> {
+    this.tracked ??= run('git', ['ls-files', '-z', '--cached'], { cwd: this.root, maxBuffer: 256 * 1024 * 1024 })
+      .then(({ stdout }) => stdout.split('\0').filter(Boolean))
+      .catch(() => undefined);
+    return this.tracked;
+  }
+}

@@ -1,0 +1,49 @@
+import { CHECKS } from '../../checks/index.js';
+import type { CheckContext } from '../../checks/types.js';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import type { CheckRun } from '../report/finding.js';
+import { ProjectFiles } from './project-files.js';
+
+export interface RunChecksOptions {
+  /** Check ids, or ['all'] for every enabled check. */
+  ids: string[];
+  cwd?: string;
+  root?: string;
+  configPath?: string;
+  strict?: boolean;
+  warn?: (message: string) => void;
+}
+
+export interface RunChecksResult {
+  root: string;
+  runs: CheckRun[];
+}
+
+export function enabledCheckIds(checks: Record<string, { enabled?: boolean }>): string[] {
+  return Object.keys(CHECKS).filter((id) => checks[id]?.enabled !== false);
+}
+
+/** Runs one or more checks in one process over one shared file set. */
+export async function runChecks(options: RunChecksOptions): Promise<RunChecksResult> {
+  const { config, root } = loadConfig({ cwd: options.cwd, root: options.root, configPath: options.configPath });
+  const ids = options.ids.includes('all') ? enabledCheckIds(config.checks) : options.ids;
+  for (const id of ids) {
+    if (!CHECKS[id]) {
+      throw new UsageError(`unknown check "${id}"`, { hint: `Known checks: ${Object.keys(CHECKS).join(', ')}, all.` });
+    }
+  }
+  const context: CheckContext = {
+    root,
+    config,
+    strict: options.strict ?? false,
+    files: new ProjectFiles(root),
+    warn: options.warn ?? ((m) => process.stderr.write(`${m}\n`)),
+  };
+  const runs: CheckRun[] = [];
+  for (const id of ids) {
+    const check = await CHECKS[id]!.load();
+    runs.push(await check.run(context));
+  }
+  return { root, runs };
+}

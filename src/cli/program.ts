@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { packageVersion } from './version.js';
+
+/**
+ * Only commander declarations live under src/cli. Each action lazily imports
+ * the one core function it needs, so `migrate` never loads ts-morph.
+ */
+export function buildProgram(): Command {
+  const program = new Command('finbrain')
+    .description('Provably safe database change and write paths for Node.js services on PostgreSQL')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExamples:\n  $ finbrain migrate up\n  $ finbrain check all --format sarif -o finbrain.sarif\n  $ finbrain changelog --check');
+  program.addCommand(checkCommand());
+  return program;
+}

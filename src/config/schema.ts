@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Every key is optional and every default works
+ * with no config file at all. Each feature owns one section; add to it here,
+ * never in a second schema.
+ */
+
+const ms = z.number().int().nonnegative();
+
+export const DatabaseSchema = z.strictObject({
+  /** Used when DATABASE_URL is not set. */
+  url: z.string().min(1).optional(),
+  /** Where the embedded PGlite database persists, relative to the project root. */
+  embeddedDir: z.string().min(1).default('.finbrain/pglite'),
+  connectTimeoutMs: ms.default(10_000),
+});
+
+export const MigrateSchema = z.strictObject({
+  /** The ledger table; schema-qualified names are allowed. */
+  ledgerTable: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/, 'must be a lower-case identifier, optionally schema-qualified')
+    .default('finbrain_migrations'),
+  /** Key of the session-level advisory lock that serialises runners. */
+  lockKey: z.number().int().default(7_346_019_271),
+  /** How long a runner waits for the advisory lock before failing. */
+  lockWaitMs: ms.default(60_000),
+  /** lock_timeout for migration statements: DDL must not queue behind long transactions. */
+  lockTimeoutMs: ms.default(5_000),
+  /** statement_timeout for migration statements; 0 turns it off. */
+  statementTimeoutMs: ms.default(0),
+  /** How often a statement that hit lock_timeout is retried. */
+  lockRetries: z.number().int().min(0).max(50).default(3),
+  /** First backoff between retries; doubles each time. */
+  retryBackoffMs: ms.default(500),
+  /** Run `Transaction: auto` migrations without a transaction (CONCURRENT_MIGRATION=true does the same). */
+  concurrent: z.boolean().default(false),
+});
+
+export const SingleWriterSchema = z.strictObject({
+  protectedTables: z.array(z.string().min(1)).min(1).default(['expenses']),
+  writers: z.array(z.string().min(1)).default(['src/writer/**']),
+  include: z.array(z.string().min(1)).default(['src/**/*.{ts,tsx,mts,cts}']),
+  exclude: z
+    .array(z.string().min(1))
+    .default(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', 'migrations/**', '**/node_modules/**']),
+  /** Functions or objects (by import name) that wrap a database client and forward SQL to it. */
+  wrappers: z.array(z.string().min(1)).default([]),
+});
+
+export const CheckToggleSchema = z.strictObject({ enabled: z.boolean().default(true) });
+
+export const ChecksSchema = z
+  .record(z.string(), z.looseObject({ enabled: z.boolean().optional() }))
+  .default({});
+
+export const StandardsSchema = z.strictObject({
+  allowedSources: z.array(z.string().min(1)).min(1).default(['chat', 'form', 'api', 'import']),
+  /** Upper bound for a single amount, as a decimal string. */
+  maxAmount: z.string().regex(/^\d+(\.\d+)?$/).default('1000000000'),
+});
+
+export const MonitorSchema = z.strictObject({
+  successRate: z.number().min(0).max(1).default(0.999),
+  p95Ms: z.number().positive().default(100),
+  maxViolations: z.number().int().min(0).default(0),
+  windowMinutes: z.number().int().positive().default(60),
+});
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  migrationsDir: z.string().min(1).default('migrations'),
+  database: DatabaseSchema.prefault({}),
+  migrate: MigrateSchema.prefault({}),
+  singleWriter: SingleWriterSchema.prefault({}),
+  checks: ChecksSchema,
+  standards: StandardsSchema.prefault({}),
+  monitor: MonitorSchema.prefault({}),
+});
+
+export type FinbrainConfig = z.infer<typeof ConfigSchema>;
+export type FinbrainConfigInput = z.input<typeof ConfigSchema>;

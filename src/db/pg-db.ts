@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { DatabaseError } from '../errors.js';
+import { describeDatabaseUrl, maskSecrets } from '../util/mask.js';
+import type { Db, QueryResult } from './types.js';
+
+export interface PgDbOptions {
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** Opens one dedicated `pg` client: migrations, the session lock and the ledger share it. */
+export async function openPgDb(url: string, options: PgDbOptions = {}): Promise<Db> {
+  const label = describeDatabaseUrl(url);
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: options.applicationName ?? 'finbrain',
+  });
+  // An idle client whose server goes away emits 'error'; without a listener Node would crash.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw new DatabaseError(`cannot connect to ${label}: ${maskSecrets((e as Error).message || String(e))}`, {
+      cause: e,
+      hint: 'Check DATABASE_URL (host, port, user, password, database) and that the server is running.',
+    });
+  }
+  return wrapPgClient(client, label, url, options);
+}
+
+function wrapPgClient(client: pg.Client, label: string, url: string, options: PgDbOptions): Db {
+  return {
+    kind: 'pg',
+    label,
+    async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
+      const r = await client.query(text, params as unknown[] | undefined);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(text: string): Promise<void> {
+      await client.query(text);
+    },
+    openSession: () => openPgDb(url, options),
+    async backendPid() {
+      return (client as unknown as { processID?: number }).processID;
+    },
+    async close() {
+      await client.end().catch(() => {});
+    },
+  };
+}

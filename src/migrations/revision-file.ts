@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { RevisionError } from '../errors.js';
+
+/**
+ * The one parser of revision files, shared by migrate, the lint and the
+ * changelog. It reads metadata statically: no migration module is ever imported
+ * to learn its id, parents or description.
+ */
+
+export type TransactionMode = 'true' | 'false' | 'auto';
+
+export interface RevisionFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the project root, POSIX separators. */
+  relPath: string;
+  fileName: string;
+  format: 'sql' | 'ts';
+  revision: string;
+  /** Parent revision ids; empty for a base, two or more for a merge. */
+  parents: string[];
+  /** The `Revises:` value as written (for faithful rendering). */
+  revisesRaw: string;
+  createDate?: string;
+  /** The header's first line. */
+  summary: string;
+  type?: string;
+  author?: string;
+  transaction: TransactionMode;
+  /** Free text after the fields, verbatim (internal blank lines and indentation kept). */
+  description: string;
+  /** Fields that are not part of the contract, kept for tools built on top. */
+  extraFields: Record<string, string>;
+  /** SQL of the up section (SQL files only). */
+  upSql?: string;
+  /** SQL of the down section; null when the file has no down (irreversible). TS: undefined. */
+  downSql?: string | null;
+  /**
+   * 1-based line of the `-- migrate:up` / `-- migrate:down` marker (SQL files).
+   * Offset p of upSql sits on line upLine + (newlines in upSql before p).
+   */
+  upLine?: number;
+  downLine?: number;
+  /** Whether the revision can be reverted (a down section, or an exported `down`). */
+  reversible: boolean;
+  /** sha256 of what runs (SQL sections and mode, or the whole TS module); header prose is not part of it. */
+  checksum: string;
+  /** The raw file content. */
+  content: string;
+}
+
+const FIELD = /^(Revision ID|Revises|Create Date|Type|Author|Transaction)\s*:\s?(.*)$/i;
+const EXTRA_FIELD = /^([A-Z][A-Za-z]*(?: [A-Za-z]+)?)\s*:\s?(.*)$/;
+const UP_MARKER = /^--\s*migrate:up\b.*$/im;
+const DOWN_MARKER = /^--\s*migrate:down\b.*$/im;
+export const REVISION_FILE = /^([0-9A-Za-z]+)_([^/\\]*)\.(sql|ts)$/;
+
+function fail(relPath: string, message: string, hint: string): never {
+  throw new RevisionError(`${relPath}: ${message}`, { files: [relPath], hint });
+}
+
+/** Leading `--` comment lines of an SQL file, with the `-- ` prefix removed. */
+function sqlHeaderLines(content: string): string[] {
+  const lines: string[] = [];
+  for (const line of content.split('\n')) {
+    if (!line.startsWith('--') || /^--\s*migrate:(up|down)\b/i.test(line)) break;
+    lines.push(line.replace(/^-- ?/, ''));
+  }
+  return lines;
+}
+
+/** The leading `/** … *\/` block of a TS file, with ` * ` prefixes removed. */
+function tsHeaderLines(content: string): string[] {
+  const m = /^\s*(?:#![^\n]*\n\s*)?\/\*\*([\s\S]*?)\*\//.exec(content);
+  if (!m) return [];
+  const lines = m[1]!.split('\n').map((l) => l.replace(/^\s*\* ?/, '').replace(/^\s+$/, (s) => s));
+  // A block that starts on the `/**` line keeps that text as its first line.
+  if (lines[0]!.trim() === '') lines.shift();
+  if (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return lines;
+}
+
+interface Header {
+  summary: string;
+  fields: Map<string, string>;
+  extra: Record<string, string>;
+  description: string;
+}
+
+function parseHeader(lines: string[]): Header {
+  const summary = (lines[0] ?? '').trim();
+  const fields = new Map<string, string>();
+  const extra: Record<string, string> = {};
+  let i = 1;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = FIELD.exec(line.trim());
+    if (m) {
+      fields.set(m[1]!.toLowerCase(), m[2]!.trim());
+      continue;
+    }
+    const x = fields.size > 0 ? EXTRA_FIELD.exec(line.trim()) : null;
+    if (x && line.trim() !== '') {
+      extra[x[1]!] = x[2]!.trim();
+      continue;
+    }
+    break;
+  }
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  const rest = lines.slice(i);
+  while (rest.length && rest[rest.length - 1]!.trim() === '') rest.pop();
+  return { summary, fields, extra, description: rest.join('\n') };
+}
+
+export function parseRevisions(raw: string): string[] {
+  const cleaned = raw.replace(/[()[\]'"]/g, '').trim();
+  if (cleaned === '' || /^none$/i.test(cleaned)) return [];
+  return cleaned
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function lineOf(content: string, index: number): number {
+  let n = 1;
+  for (let i = 0; i < index; i++) if (content.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+function normaliseForChecksum(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const TS_EXPORT = (name: string) =>
+  new RegExp(
+    `export\\s+(?:async\\s+)?function\\s*\\*?\\s*${name}\\b|export\\s+(?:const|let|var)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`,
+  );
+
+/** Parses one revision file's content. Throws RevisionError naming the file and the fix. */
+export function parseRevisionFile(path: string, content: string, root = process.cwd()): RevisionFile {
+  content = content.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  const fileName = basename(path);
+  const relPath = relative(root, path).split(sep).join('/') || fileName;
+  const nameMatch = REVISION_FILE.exec(fileName);
+  if (!nameMatch) {
+    fail(relPath, 'the file name is not `<revision>_<slug>.sql` or `.ts`', 'Rename it, e.g. `1a2b3c4d5e6f_add_expenses.sql`.');
+  }
+  const format = nameMatch[3] as 'sql' | 'ts';
+  const header = parseHeader(format === 'sql' ? sqlHeaderLines(content) : tsHeaderLines(content));
+  const revision = header.fields.get('revision id');
+  if (!revision) {
+    fail(
+      relPath,
+      'missing `Revision ID:` in the header comment',
+      `Add a line \`${format === 'sql' ? '-- ' : ' * '}Revision ID: ${nameMatch[1]}\` to the leading comment (see README, "Revision files").`,
+    );
+  }
+  if (!/^[0-9A-Za-z_]+$/.test(revision)) {
+    fail(relPath, `invalid Revision ID "${revision}"`, 'Use letters, digits and underscores only.');
+  }
+  if (nameMatch[1] !== revision) {
+    fail(
+      relPath,
+      `the file name starts with "${nameMatch[1]}" but the header says Revision ID: ${revision}`,
+      `Rename the file to \`${revision}_${nameMatch[2]}.${format}\` or fix the header.`,
+    );
+  }
+  if (!header.fields.has('revises')) {
+    fail(relPath, 'missing `Revises:` in the header comment', 'Add `Revises:` (empty for the base revision, the parent id otherwise).');
+  }
+  const revisesRaw = header.fields.get('revises') ?? '';
+  const parents = parseRevisions(revisesRaw);
+  if (parents.includes(revision)) fail(relPath, `revision ${revision} revises itself`, 'Fix the `Revises:` line.');
+
+  const txRaw = (header.fields.get('transaction') ?? 'true').toLowerCase();
+  if (!['true', 'false', 'auto'].includes(txRaw)) {
+    fail(relPath, `invalid \`Transaction: ${txRaw}\``, 'Use `Transaction: true`, `false` or `auto`.');
+  }
+
+  const base = {
+    path,
+    relPath,
+    fileName,
+    format,
+    revision,
+    parents,
+    revisesRaw,
+    createDate: header.fields.get('create date') || undefined,
+    summary: header.summary,
+    type: header.fields.get('type') || undefined,
+    author: header.fields.get('author') || undefined,
+    transaction: txRaw as TransactionMode,
+    description: header.description,
+    extraFields: header.extra,
+    content,
+  };
+
+  if (format === 'ts') {
+    if (!TS_EXPORT('up').test(content)) {
+      fail(relPath, 'missing `export async function up(ctx)`', 'Export an `up(ctx: MigrationContext)` function.');
+    }
+    const reversible = TS_EXPORT('down').test(content);
+    return { ...base, reversible, checksum: sha256(`ts\n${txRaw}\n${normaliseForChecksum(content)}`) };
+  }
+
+  const up = UP_MARKER.exec(content);
+  if (!up) {
+    fail(relPath, 'missing `-- migrate:up` section', 'Put `-- migrate:up` on its own line before the SQL that applies the revision.');
+  }
+  const down = DOWN_MARKER.exec(content);
+  const upStart = up.index + up[0].length;
+  if (down && down.index < up.index) {
+    fail(relPath, '`-- migrate:down` comes before `-- migrate:up`', 'Put the up section first, then the down section.');
+  }
+  const upSql = content.slice(upStart, down ? down.index : undefined);
+  const downSql = down ? content.slice(down.index + down[0].length) : null;
+  return {
+    ...base,
+    upSql,
+    downSql,
+    upLine: lineOf(content, upStart),
+    downLine: down ? lineOf(content, down.index + down[0].length) : undefined,
+    reversible: downSql !== null,
+    checksum: sha256(`sql\n${txRaw}\n${normaliseForChecksum(upSql)}\n--down--\n${downSql === null ? '' : normaliseForChecksum(downSql)}`),
+  };
+}
+
+/** Reads every revision file in a directory (not recursive). `.d.ts` and dotfiles are ignored. */
+export async function readRevisionFiles(dir: string, root = process.cwd()): Promise<RevisionFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const candidates = names
+    .filter((n) => /\.(sql|ts)$/.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
+    .sort();
+  return Promise.all(candidates.map(async (n) => parseRevisionFile(join(dir, n), await readFile(join(dir, n), 'utf8'), root)));
+}

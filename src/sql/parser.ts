@@ -1,0 +1,67 @@
+import { loadModule, parseSync } from 'libpg-query';
+import { SqlSyntaxError } from '../errors.js';
+
+/**
+ * The real Postgres parser (libpg-query, WASM). It is loaded once per process;
+ * everything after `initSqlParser()` is synchronous.
+ */
+let loading: Promise<void> | undefined;
+let ready = false;
+
+export function initSqlParser(): Promise<void> {
+  if (ready) return Promise.resolve();
+  loading ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loading;
+}
+
+export function isSqlParserReady(): boolean {
+  return ready;
+}
+
+/** A raw parse-tree node: `{ NodeType: { ...fields } }`. */
+export type PgNode = Record<string, any>;
+
+export interface RawStmt {
+  stmt: PgNode;
+  /** Byte offset (UTF-8) of the statement in the input; includes leading whitespace and comments. */
+  stmt_location?: number;
+  /** Byte length, without the terminating semicolon; absent for the last statement. */
+  stmt_len?: number;
+}
+
+/** Parses SQL into raw statements; throws SqlSyntaxError with a 0-based character position. */
+export function parseRaw(sql: string): RawStmt[] {
+  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  if (sql.trim() === '') return [];
+  try {
+    return (parseSync(sql) as { stmts?: RawStmt[] }).stmts ?? [];
+  } catch (e) {
+    const details = (e as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
+    const message = details?.message ?? (e as Error).message;
+    if (/cannot be empty/i.test(message)) return [];
+    const bytePos = details?.cursorPosition;
+    const pos = bytePos === undefined ? undefined : byteToCharOffset(sql, bytePos);
+    throw new SqlSyntaxError(message, pos, { cause: e });
+  }
+}
+
+/** libpg-query reports UTF-8 byte offsets; JavaScript strings index UTF-16 units. */
+export function byteToCharOffset(text: string, byteOffset: number): number {
+  if (Buffer.byteLength(text) === text.length) return byteOffset;
+  return Buffer.from(text, 'utf8').subarray(0, byteOffset).toString('utf8').length;
+}
+
+/** 1-based line and column of a character offset. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}

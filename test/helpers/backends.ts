@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import type { Db } from '../../src/db/types.js';
+import { openPgliteDb } from '../../src/db/pglite-db.js';
+import { openPgDb } from '../../src/db/pg-db.js';
+
+/**
+ * Database tests run on both backends: PGlite always, real Postgres when
+ * TEST_DATABASE_URL is set. Suite names carry `[pglite]` / `[postgres]`, which
+ * .ci/run uses to prove the real-server tests ran.
+ */
+export interface TestDatabase {
+  db: Db;
+  /** Connection URL (real Postgres only); undefined for PGlite. */
+  url?: string;
+  /** Opens another connection to the same database (real Postgres only). */
+  connect?: () => Promise<Db>;
+  dispose(): Promise<void>;
+}
+
+export interface TestBackend {
+  name: 'pglite' | 'postgres';
+  create(): Promise<TestDatabase>;
+}
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+const pglite: TestBackend = {
+  name: 'pglite',
+  async create() {
+    const db = await openPgliteDb('memory://');
+    return { db, dispose: () => db.close() };
+  },
+};
+
+/** A fresh database on the real server, dropped afterwards. */
+export async function createScratchDatabase(adminUrl = TEST_DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `fb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+const postgres: TestBackend = {
+  name: 'postgres',
+  async create() {
+    const scratch = await createScratchDatabase();
+    const db = await openPgDb(scratch.url);
+    return {
+      db,
+      url: scratch.url,
+      connect: () => openPgDb(scratch.url),
+      async dispose() {
+        await db.close();
+        await scratch.drop();
+      },
+    };
+  },
+};
+
+export const backends: TestBackend[] = TEST_DATABASE_URL ? [pglite, postgres] : [pglite];
+
+/** `describe` once per backend, named `<title> [pglite]` / `<title> [postgres]`. */
+export function describeEachBackend(title: string, body: (backend: TestBackend) => void): void {
+  for (const backend of backends) describe(`${title} [${backend.name}]`, () => body(backend));
+}
+
+/** Only on the real server (locks across sessions, races, progress views). */
+export function describePostgres(title: string, body: (backend: TestBackend) => void): void {
+  if (TEST_DATABASE_URL) describe(`${title} [postgres]`, () => body(postgres));
+}
