@@ -201,7 +201,7 @@ async function execute(
     });
     return durationMs;
   };
-  const umzug = buildUmzug(project.graph.order, session, run, async () => (await applied()).map((name) => ({ name })) as never);
+  const umzug = buildUmzug(project.graph.order, session, run, applied);
   try {
     const names = plan.map((f) => f.revision);
     if (direction === 'up') await umzug.up({ migrations: names });
