@@ -1,6 +1,6 @@
 import { Umzug, type UmzugStorage } from 'umzug';
 import type { Db } from '../db/types.js';
-import { MigrationFailedError, RevisionError } from '../errors.js';
+import { MigrationFailedError, RevisionError, UsageError } from '../errors.js';
 import { multipleHeadsError } from '../migrations/graph.js';
 import type { RevisionFile } from '../migrations/revision-file.js';
 import { initSqlParser } from '../sql/index.js';
@@ -65,8 +65,15 @@ export function concurrentMode(flag: boolean | undefined, project: MigrationProj
 
 const noop: EventSink = () => {};
 
-async function withSession<T>(o: MigrateCommonOptions, write: boolean, body: (s: Session, p: MigrationProject) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  o: MigrateCommonOptions,
+  write: boolean,
+  validate: (p: MigrationProject) => void,
+  body: (s: Session, p: MigrationProject) => Promise<T>,
+): Promise<T> {
   const project = o.project ?? (await loadProject(o));
+  // Bad input is rejected before any database is opened: nothing can be half-applied.
+  validate(project);
   const session = await openSession({ project, db: o.db, url: o.url, emit: o.onEvent ?? noop, write });
   try {
     return await body(session, project);
@@ -107,18 +114,20 @@ function unwrapUmzugError(e: unknown): unknown {
 }
 
 export async function migrateUp(o: MigrateUpOptions = {}): Promise<MigrateRunResult> {
-  return withSession(o, !o.dryRun, async (session, project) => {
-    const { graph } = project;
-    const emit = o.onEvent ?? noop;
-    const concurrent = concurrentMode(o.concurrent, project, o.env);
+  let targets: string[] | undefined;
+  const validate = ({ graph }: MigrationProject) => {
     const heads = graph.heads();
-    let targets: string[] | undefined;
     if (o.to) {
       const t = graph.resolve(o.to, '--to');
       targets = t === 'base' ? [] : [t];
     } else if (heads.length > 1) {
       throw multipleHeadsError(heads, graph);
     }
+  };
+  return withSession(o, !o.dryRun, validate, async (session, project) => {
+    const { graph } = project;
+    const emit = o.onEvent ?? noop;
+    const concurrent = concurrentMode(o.concurrent, project, o.env);
     // The plan is computed after the lock: a runner that waited sees what the others applied.
     const rows = await readLedger(session.db, session.ledger);
     const state = computeState(graph, rows);
@@ -146,14 +155,17 @@ export async function migrateUp(o: MigrateUpOptions = {}): Promise<MigrateRunRes
 }
 
 export async function migrateDown(o: MigrateDownOptions = {}): Promise<MigrateRunResult> {
-  return withSession(o, !o.dryRun, async (session, project) => {
+  let target: string | undefined;
+  const validate = ({ graph }: MigrationProject) => {
+    target = o.to ? graph.resolve(o.to, '--to') : undefined;
+    if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) {
+      throw new UsageError(`--steps must be a positive integer, got ${o.steps}`, { hint: 'Use e.g. --steps 2.' });
+    }
+  };
+  return withSession(o, !o.dryRun, validate, async (session, project) => {
     const { graph } = project;
     const emit = o.onEvent ?? noop;
     const concurrent = concurrentMode(o.concurrent, project, o.env);
-    const target = o.to ? graph.resolve(o.to, '--to') : undefined;
-    if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) {
-      throw new RevisionError(`--steps must be a positive integer, got ${o.steps}`, { hint: 'Use e.g. --steps 2.' });
-    }
     const state = computeState(graph, await readLedger(session.db, session.ledger));
     if (target && target !== 'base' && !state.applied.has(target)) {
       throw new RevisionError(`--to ${target} is not applied, so there is nothing to downgrade to`, { hint: 'See `finbrain migrate status`.' });
