@@ -1,7 +1,10 @@
 import type { BenchContext } from '../run.js';
+import { migrateSuite } from './migrate.js';
 
 /** A suite returns the markdown of its BENCHMARKS.md section. */
 export type Suite = (ctx: BenchContext) => Promise<string>;
 
 /** Suites by name; `npm run bench <name>` runs one. */
-export const SUITES: Record<string, Suite> = {};
+export const SUITES: Record<string, Suite> = {
+  migrate: migrateSuite,
+};
