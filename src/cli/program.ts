@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { changelogCommand } from './commands/changelog.js';
 import { checkCommand } from './commands/check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { packageVersion } from './version.js';
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExamples:\n  $ finbrain migrate up\n  $ finbrain check all --format sarif -o finbrain.sarif\n  $ finbrain changelog --check');
   program.addCommand(migrateCommand());
   program.addCommand(checkCommand());
+  program.addCommand(changelogCommand());
   return program;
 }
