@@ -1,4 +1,5 @@
 import type { BenchContext } from '../run.js';
+import { changelogSuite } from './changelog.js';
 import { migrateSuite } from './migrate.js';
 
 /** A suite returns the markdown of its BENCHMARKS.md section. */
@@ -7,4 +8,5 @@ export type Suite = (ctx: BenchContext) => Promise<string>;
 /** Suites by name; `npm run bench <name>` runs one. */
 export const SUITES: Record<string, Suite> = {
   migrate: migrateSuite,
+  changelog: changelogSuite,
 };
