@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ const run = promisify(execFile);
  */
 export class ProjectFiles {
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly sync = new Map<string, string | undefined>();
   private tracked?: Promise<string[] | undefined>;
 
   constructor(readonly root: string) {}
@@ -23,6 +25,21 @@ export class ProjectFiles {
       this.texts.set(relPath, p);
     }
     return p;
+  }
+
+  /** Synchronous read through the same cache (for analyzers that walk imports synchronously). */
+  readSync(relPath: string): string | undefined {
+    const cached = this.sync.get(relPath);
+    if (cached !== undefined || this.sync.has(relPath)) return cached;
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(this.root, relPath), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    this.sync.set(relPath, text);
+    if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
+    return text;
   }
 
   /** Seeds the cache with content another component already read. */
