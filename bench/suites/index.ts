@@ -1,6 +1,7 @@
 import type { BenchContext } from '../run.js';
 import { changelogSuite } from './changelog.js';
 import { migrateSuite } from './migrate.js';
+import { singleWriterSuite } from './single-writer.js';
 
 /** A suite returns the markdown of its BENCHMARKS.md section. */
 export type Suite = (ctx: BenchContext) => Promise<string>;
@@ -9,4 +10,5 @@ export type Suite = (ctx: BenchContext) => Promise<string>;
 export const SUITES: Record<string, Suite> = {
   migrate: migrateSuite,
   changelog: changelogSuite,
+  'single-writer': singleWriterSuite,
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { SqlSyntaxError } from '../errors.js';
 import type { Finding } from '../report/finding.js';
 import { classifySql, createTableMatcher, initSqlParser, type TableMatcher, type WriteOperation } from '../sql/index.js';

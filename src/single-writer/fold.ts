@@ -1,5 +1,5 @@
-import { ts } from 'ts-morph';
-import type { ModuleIndex, ModuleInfo } from './module-index.js';
+import { ts } from './typescript.js';
+import { CONST_DECLARATIONS, type ModuleIndex, type ModuleInfo } from './module-index.js';
 
 /**
  * Constant folding of SQL text. Unresolvable parts become placeholders that fit
@@ -87,7 +87,7 @@ function unwrapArray(expr: ts.Expression, mod: ModuleInfo, ctx: FoldContext): { 
 }
 
 export function isConst(d: ts.VariableDeclaration): boolean {
-  return ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
+  return CONST_DECLARATIONS.has(d);
 }
 
 /** Joins pieces, choosing a placeholder for each hole from its surroundings. */

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { WriteOperation } from '../sql/index.js';
 import { foldExpression, foldTaggedTemplate, isConst, isSqlShaped, type FoldedText } from './fold.js';
 import type { ModuleIndex, ModuleInfo } from './module-index.js';

@@ -16,8 +16,11 @@ const fixture = {
 function sarifValidator() {
   // The SARIF 2.1.0 JSON schema, as shipped by Microsoft's SARIF tooling package.
   const schema = JSON.parse(readFileSync(new URL('../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
+  // Both packages are CommonJS with a default export.
+  const AjvCtor = ((Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv) as unknown as new (o: object) => import('ajv').default;
+  const formats = ((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats) as unknown as (a: unknown) => void;
+  const ajv = new AjvCtor({ allErrors: true, strict: false, unicodeRegExp: false });
+  formats(ajv);
   return ajv.compile(schema);
 }
 
