@@ -10,4 +10,12 @@ export const CHECKS: Record<string, CheckEntry> = {
     description: 'prove that only the canonical writer module writes protected tables',
     load: () => import('./single-writer.js').then((m) => m.check),
   },
+  security: {
+    description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
+    load: () => import('./security.js').then((m) => m.check),
+  },
+  codeowners: {
+    description: 'CODEOWNERS syntax, owners, duplicates, dead patterns and protected paths without an owner',
+    load: () => import('./codeowners.js').then((m) => m.check),
+  },
 };

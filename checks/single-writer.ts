@@ -1,3 +1,4 @@
+import { sharedModuleIndex } from './shared-index.js';
 import type { Check } from './types.js';
 
 /** `finbrain check single-writer`: only the writer modules write protected tables. */
@@ -6,16 +7,12 @@ export const check: Check = {
   description: 'prove that only the canonical writer module writes protected tables (SQL-aware, ts-morph)',
   async run(ctx) {
     const { analyzeSingleWriter, SINGLE_WRITER_RULES } = await import('../src/single-writer/index.js');
-    const sw = ctx.config.singleWriter;
-    const texts = new Map<string, string | undefined>();
     const result = await analyzeSingleWriter({
       root: ctx.root,
-      ...sw,
+      ...ctx.config.singleWriter,
       strict: ctx.strict,
-      readText: (rel) => {
-        if (!texts.has(rel)) texts.set(rel, ctx.files.readSync(rel));
-        return texts.get(rel);
-      },
+      readText: (rel) => ctx.files.readSync(rel),
+      index: await sharedModuleIndex(ctx),
     });
     return { checkId: 'single-writer', rules: SINGLE_WRITER_RULES, findings: result.findings, stats: result.stats };
   },

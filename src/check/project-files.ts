@@ -47,6 +47,21 @@ export class ProjectFiles {
     if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
   }
 
+  private readonly memo = new Map<string, unknown>();
+
+  /** One instance per run of something several checks build (e.g. the parsed module index). */
+  shared<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  /** Files staged in the index (added, copied, modified, renamed), relative and POSIX. */
+  gitStaged(): Promise<string[]> {
+    return run('git', ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR'], { cwd: this.root, maxBuffer: 64 * 1024 * 1024 })
+      .then(({ stdout }) => stdout.split('\0').filter(Boolean))
+      .catch(() => []);
+  }
+
   /** How many distinct files were read: the benchmark checks no file is read twice. */
   get readCount(): number {
     return this.texts.size;

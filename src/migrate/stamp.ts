@@ -1,4 +1,4 @@
-import { DatabaseError, RevisionError } from '../errors.js';
+import { DatabaseError, RevisionError, UsageError } from '../errors.js';
 import type { MigrateCommonOptions } from './engine.js';
 import { readLedger, recordApplySql, sqlLiteral } from './ledger.js';
 import { loadProject } from './project.js';
@@ -56,6 +56,9 @@ export async function migrateStamp(o: MigrateCommonOptions & { target: string; m
 export async function migrateAdopt(o: MigrateCommonOptions & { versionTable?: string }): Promise<StampResult & { alembicVersions: string[] }> {
   const project = o.project ?? (await loadProject(o));
   const table = o.versionTable ?? 'alembic_version';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(table)) {
+    throw new UsageError(`--version-table "${table}" is not a table name`, { hint: 'Use e.g. alembic_version or myschema.alembic_version.' });
+  }
   const session = await openSession({ project, db: o.db, url: o.url, emit: o.onEvent ?? noop, write: false });
   let versions: string[];
   try {
@@ -65,6 +68,7 @@ export async function migrateAdopt(o: MigrateCommonOptions & { versionTable?: st
         hint: 'Point DATABASE_URL at the Alembic-managed database, or use `finbrain migrate stamp <rev>`.',
       });
     }
+    // finbrain-ignore security/sql-injection: the table name was checked against an identifier pattern above
     versions = (await session.db.query<{ v: string }>(`SELECT version_num AS v FROM ${table} ORDER BY 1`)).rows.map((r) => r.v);
     const rows = await readLedger(session.db, session.ledger).catch((e) => {
       throw new DatabaseError(`cannot read the ledger: ${(e as Error).message}`, { cause: e });

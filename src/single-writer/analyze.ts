@@ -20,6 +20,8 @@ export interface SingleWriterOptions {
   strict?: boolean;
   /** Shared file reader (check all reads each file once). */
   readText?: (relPath: string) => string | undefined;
+  /** A module index shared with other checks of the same run (each file parsed once). */
+  index?: ModuleIndex;
 }
 
 export interface SingleWriterResult {
@@ -84,7 +86,7 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
   });
   const files = listSourceFiles(o.root, o.include, o.exclude);
   const isWriter = globMatcher(o.writers);
-  const index = new ModuleIndex(o.root, readText);
+  const index = o.index ?? new ModuleIndex(o.root, readText);
   const finder = new SinkFinder(index, { wrappers: new Set(o.wrappers ?? []) });
   const matcher = createTableMatcher(o.protectedTables);
   const findings: Finding[] = [];

@@ -125,6 +125,7 @@ describe('connection problems', () => {
     const dir = makeTree(chain(['a1']));
     const started = Date.now();
     for (const args of [['up'], ['status', '--json']]) {
+      // finbrain-ignore-secret: a made-up password that proves masking
       const r = await runCli(['migrate', ...args], { cwd: dir, env: { DATABASE_URL: 'postgres://app:hunter2secret@127.0.0.1:1/app' } });
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).not.toContain('hunter2secret');
