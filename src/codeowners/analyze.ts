@@ -56,7 +56,9 @@ export function analyzeCodeowners(input: CodeownersInput): Finding[] {
       out.push({ ruleId: 'codeowners/no-match', severity: 'warning', file: path, line: r.line, column: 1, message: `pattern "${r.pattern}" matches no tracked file`, hint: 'Fix the path or delete the line.', snippet: snippet(r.line) });
     }
   }
-  for (const p of input.protectedPaths) {
+  for (const configured of input.protectedPaths) {
+    // `CODEOWNERS` means the file itself, wherever GitHub found it.
+    const p = configured === 'CODEOWNERS' ? path : configured;
     const isDir = p.endsWith('/');
     const under = input.tracked.filter((f) => (isDir ? f.startsWith(p) : f === p));
     const targets = under.length ? under : [isDir ? `${p}.keep` : p];
