@@ -1,5 +1,6 @@
 import type { BenchContext } from '../run.js';
 import { changelogSuite } from './changelog.js';
+import { governanceSuite } from './governance.js';
 import { migrateSuite } from './migrate.js';
 import { singleWriterSuite } from './single-writer.js';
 
@@ -11,4 +12,5 @@ export const SUITES: Record<string, Suite> = {
   migrate: migrateSuite,
   changelog: changelogSuite,
   'single-writer': singleWriterSuite,
+  governance: governanceSuite,
 };

@@ -21,6 +21,7 @@ export class ProjectFiles {
   read(relPath: string): Promise<string | undefined> {
     let p = this.texts.get(relPath);
     if (!p) {
+      this.diskReads++;
       p = readFile(join(this.root, relPath), 'utf8').catch(() => undefined);
       this.texts.set(relPath, p);
     }
@@ -32,6 +33,7 @@ export class ProjectFiles {
     const cached = this.sync.get(relPath);
     if (cached !== undefined || this.sync.has(relPath)) return cached;
     let text: string | undefined;
+    this.diskReads++;
     try {
       text = readFileSync(join(this.root, relPath), 'utf8');
     } catch {
@@ -48,6 +50,8 @@ export class ProjectFiles {
   }
 
   private readonly memo = new Map<string, unknown>();
+  /** Reads that went to the disk: equal to the distinct files when nothing is read twice. */
+  diskReads = 0;
 
   /** One instance per run of something several checks build (e.g. the parsed module index). */
   shared<T>(key: string, make: () => T): T {

@@ -18,6 +18,8 @@ export interface RunChecksOptions {
 export interface RunChecksResult {
   root: string;
   runs: CheckRun[];
+  /** The shared file set of the run (how many reads reached the disk, …). */
+  files: ProjectFiles;
 }
 
 export function enabledCheckIds(checks: Record<string, { enabled?: boolean } | undefined>): string[] {
@@ -45,5 +47,5 @@ export async function runChecks(options: RunChecksOptions): Promise<RunChecksRes
     const check = await CHECKS[id]!.load();
     runs.push(await check.run(context));
   }
-  return { root, runs };
+  return { root, runs, files: context.files };
 }

@@ -88,8 +88,12 @@ export class ModuleIndex {
     this.paths = readPaths(root);
   }
 
+  /** Files parsed so far: each at most once per index. */
+  parses = 0;
+
   get(relPath: string): ModuleInfo | undefined {
     if (!this.modules.has(relPath)) {
+      this.parses++;
       const text = this.readText(relPath);
       this.modules.set(relPath, text === undefined ? null : this.build(relPath, text));
     }
