@@ -160,3 +160,27 @@ describePostgres('parallel runners', () => {
     expect(events.rows).toEqual(ids.map((revision) => ({ revision, n: 1 })));
   });
 });
+
+describe('the embedded database is one process at a time', () => {
+  it('two migrate up processes on the same .finbrain/ both exit 0 and apply each revision once', async () => {
+    const dir = makeTree(chain(['a1', 'b2', 'c3']));
+    const [x, y] = await Promise.all([runCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb }), runCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb })]);
+    expect(x.code, x.stderr).toBe(0);
+    expect(y.code, y.stderr).toBe(0);
+    const applied = [x, y].flatMap((r) => JSON.parse(r.stdout).steps.map((s: { revision: string }) => s.revision)).sort();
+    expect(applied).toEqual(['a1', 'b2', 'c3']);
+  });
+});
+
+describePostgres('login refused', () => {
+  it('exits 1 with a masked message when the server refuses the login', async () => {
+    const dir = makeTree(chain(['a1']));
+    const u = new URL(process.env.TEST_DATABASE_URL!);
+    u.username = 'no_such_role_fb';
+    u.password = 'pw-Secret-123'; // finbrain-ignore-secret: a made-up password that proves masking
+    const r = await runCli(['migrate', 'status'], { cwd: dir, env: { DATABASE_URL: u.toString() } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no_such_role_fb/);
+    expect(r.stdout + r.stderr).not.toContain('pw-Secret-123');
+  });
+});
