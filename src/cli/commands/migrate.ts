@@ -179,5 +179,31 @@ export function migrateCommand(): Command {
     });
   });
 
+  migrate
+    .command('verify')
+    .description('rollback safety: for each revision on a scratch database, up, down (schema must match the one before), up again')
+    .option('--database-url <url>', 'create (and drop) the scratch database on this server instead of an in-memory PGlite')
+    .option('--strict', 'an irreversible revision fails the verification')
+    .option('--json', 'print the result as JSON')
+    .option('-c, --config <file>', 'path to finbrain.config.json')
+    .option('--root <dir>', 'project root')
+    .addHelpText('after', '\nExample:\n  $ finbrain migrate verify --database-url postgres://postgres@127.0.0.1/postgres')
+    .action(async (o: Common & { strict?: boolean }) => {
+      const io = createIo(o);
+      await runAction(io, async () => {
+        const { migrateVerify } = await import('../../verify/verify.js');
+        const { renderVerify, renderVerifyStep } = await import('../../verify/report.js');
+        const r = await migrateVerify({
+          databaseUrl: o.databaseUrl,
+          configPath: o.config,
+          root: o.root,
+          strict: o.strict,
+          onRevision: (s) => io.interactive && !io.json && io.err(`${renderVerifyStep(s, io.errColors)}\n`),
+        });
+        io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderVerify(r, io.colors));
+        return r.ok ? 0 : 1;
+      });
+    });
+
   return migrate;
 }
