@@ -42,7 +42,7 @@ export function wrapPglite(db: { query: Function; exec: Function; close: Functio
     label: dataDir.startsWith('memory://') ? 'embedded PGlite (in memory)' : `embedded PGlite (${dataDir})`,
     async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       const r = (await db.query(text, params)) as { rows: R[]; affectedRows?: number };
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      return { rows: r.rows, rowCount: r.rows.length || (r.affectedRows ?? 0) };
     },
     async exec(text: string): Promise<void> {
       await db.exec(text);
