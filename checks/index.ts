@@ -14,6 +14,10 @@ export const CHECKS: Record<string, CheckEntry> = {
     description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
     load: () => import('./security.js').then((m) => m.check),
   },
+  data: {
+    description: 'scan the database for expenses that break the data standards (needs a database; off in check all by default)',
+    load: () => import('./data.js').then((m) => m.check),
+  },
   codeowners: {
     description: 'CODEOWNERS syntax, owners, duplicates, dead patterns and protected paths without an owner',
     load: () => import('./codeowners.js').then((m) => m.check),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { changelogCommand } from './commands/changelog.js';
 import { checkCommand } from './commands/check.js';
 import { migrateCommand } from './commands/migrate.js';
+import { monitorCommand } from './commands/monitor.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(checkCommand());
   program.addCommand(changelogCommand());
+  program.addCommand(monitorCommand());
   return program;
 }

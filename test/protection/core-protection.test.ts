@@ -66,7 +66,7 @@ for (const { name } of backends) {
     it('4. the database trigger rejects direct SQL and TRUNCATE without the writer marker', async () => {
       // Past the runtime guard (as a psql session would be): only the trigger stands.
       for (const sql of [INSERT, 'TRUNCATE expenses']) {
-        const err = await withWriter(() => rig.unguarded(sql)).catch((e) => e);
+        const err = (await withWriter(() => rig.unguarded(sql)).catch((e) => e)) as { code?: string; message: string };
         expect(err?.code, sql).toBe('42501');
         expect(err.message).toMatch(/finbrain single-writer guard/);
       }
