@@ -2,6 +2,7 @@ import type { BenchContext } from '../run.js';
 import { changelogSuite } from './changelog.js';
 import { governanceSuite } from './governance.js';
 import { migrateSuite } from './migrate.js';
+import { runtimeSuite } from './runtime.js';
 import { singleWriterSuite } from './single-writer.js';
 
 /** A suite returns the markdown of its BENCHMARKS.md section. */
@@ -13,4 +14,5 @@ export const SUITES: Record<string, Suite> = {
   changelog: changelogSuite,
   'single-writer': singleWriterSuite,
   governance: governanceSuite,
+  runtime: runtimeSuite,
 };
