@@ -182,6 +182,23 @@ describe('core protection tests: rollout mode and pg escape routes [postgres]', 
     expect(cb).toBeInstanceOf(SingleWriterViolationError);
   });
 
+  it('13. the marker is transaction-local: a reused (pooled) connection does not keep it after COMMIT', async () => {
+    rig = await makeRig('postgres');
+    const c = new pg.Client({ connectionString: (rig.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query("SELECT set_config('finbrain.writer', 'canonical', true)");
+      await c.query("INSERT INTO expenses (user_id, amount) VALUES (1, 1)");
+      await c.query('COMMIT');
+      // The next transaction on the same server connection (as pgbouncer would hand it to another client).
+      const err = await c.query("INSERT INTO expenses (user_id, amount) VALUES (1, 2)").catch((e) => e);
+      expect(err.code).toBe('42501');
+    } finally {
+      await c.end();
+    }
+  });
+
   it('11. rollout mode logs the violation instead of throwing', async () => {
     rig = await makeRig('postgres', 'log');
     // The runtime layer lets it through and reports it; the database layer still refuses.
