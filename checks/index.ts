@@ -10,6 +10,10 @@ export const CHECKS: Record<string, CheckEntry> = {
     description: 'prove that only the canonical writer module writes protected tables',
     load: () => import('./single-writer.js').then((m) => m.check),
   },
+  migrations: {
+    description: 'lint revision files for locking, rewriting and non-idempotent DDL',
+    load: () => import('./migrations.js').then((m) => m.check),
+  },
   security: {
     description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
     load: () => import('./security.js').then((m) => m.check),
