@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { BenchContext } from '../run.js';
+import { scratchDatabase } from '../scratch-db.js';
 
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);
@@ -53,13 +54,8 @@ async function run(url: string, dir: string, concurrent: boolean) {
 }
 
 export async function indexBuildSuite(ctx: BenchContext): Promise<string> {
-  const name = `fb_bench_idx_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ctx.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(ctx.adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const scratch = await scratchDatabase(ctx.adminUrl, 'fb_bench_idx');
+  const url = scratch.url;
   const dir = mkdtempSync(join(tmpdir(), 'finbrain-bench-idx-'));
   try {
     const c = new pg.Client({ connectionString: url });
@@ -85,7 +81,6 @@ ${row('plain `CREATE INDEX` (transactional)', plain)}
 Goal: in concurrent mode the writer's max stall stays under 1 s (${conc.max < 1000 ? 'met' : 'NOT met'}); the plain build blocks it for about the whole build (max stall ${(plain.max / 1000).toFixed(2)} s of a ${(plain.buildMs / 1000).toFixed(2)} s build).`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { BenchContext } from '../run.js';
+import { scratchDatabase } from '../scratch-db.js';
 import { openPgDb } from '../../src/db/pg-db.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import { SingleWriterGuard } from '../../src/runtime/guard.js';
@@ -20,13 +21,8 @@ async function loop(pool: pg.Pool, n: number): Promise<number> {
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 export async function runtimeSuite(ctx: BenchContext): Promise<string> {
-  const name = `fb_bench_rt_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ctx.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(ctx.adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const scratch = await scratchDatabase(ctx.adminUrl, 'fb_bench_rt');
+  const url = scratch.url;
   try {
     const db = await openPgDb(url);
     await migrateUp({ cwd: REPO, db });
@@ -78,7 +74,6 @@ export async function runtimeSuite(ctx: BenchContext): Promise<string> {
 
 The guard classifies each distinct query text once with the shared libpg-query classifier and caches the answer (bounded LRU), so a hot query costs a map lookup and an AsyncLocalStorage read. A writer create is one transaction (marker, idempotency check, insert, audit row) plus one rollup upsert for the SLA monitor. Four interleaved rounds per side.`;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
