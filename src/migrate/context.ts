@@ -1,5 +1,6 @@
 import type { Db, QueryResult } from '../db/types.js';
 import { indexHelpers, type IndexHelpers } from './index-helpers/helpers.js';
+import { withLockRetry, type RetryNotice, type RetryPolicy } from './retry.js';
 
 /**
  * What a TS migration's `up(ctx)` / `down(ctx)` receives. `query` is bound to
@@ -25,6 +26,13 @@ export interface ContextOptions {
   concurrent: boolean;
   inTransaction: boolean;
   log: (message: string) => void;
+  /**
+   * Outside a transaction each statement stands alone, so one that hit
+   * lock_timeout is retried with the engine's backoff. Inside one, the engine
+   * retries the whole transaction instead.
+   */
+  retry?: RetryPolicy;
+  onRetry?: (notice: RetryNotice) => Promise<void> | void;
 }
 
 /** Extension point: features add helpers to the context by registering a decorator. */
@@ -40,7 +48,8 @@ export function createMigrationContext(o: ContextOptions): MigrationContext {
     revision: o.revision,
     concurrent: o.concurrent,
     inTransaction: o.inTransaction,
-    query: (text, params) => o.db.query(text, params),
+    query: (text, params) =>
+      o.retry && !o.inTransaction ? withLockRetry(o.retry, () => o.db.query(text, params), o.onRetry) : o.db.query(text, params),
     log: (m) => o.log(`[${o.revision}] ${m}`),
     db: o.db,
   };

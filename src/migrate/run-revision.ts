@@ -206,6 +206,8 @@ export async function runRevision(file: RevisionFile, direction: Direction, o: R
         concurrent: o.concurrent,
         inTransaction: inTx,
         log: (m) => o.emit({ type: 'notice', revision: file.revision, message: m }),
+        retry: o.retry,
+        onRetry,
       });
       if (inTx) {
         await withLockRetry(

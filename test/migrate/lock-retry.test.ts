@@ -37,4 +37,22 @@ describePostgres('lock timeouts', (backend) => {
     const cols = await t.db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 't_a1' AND column_name = 'v'");
     expect(cols.rowCount).toBe(1);
   });
+
+  it('retries a single statement of a non-transactional TS revision (ctx.query) after a lock timeout', async () => {
+    const dir = makeTree({
+      ...chain(['a1']),
+      'finbrain.config.json': JSON.stringify({ migrate: { lockTimeoutMs: 200, lockRetries: 6, retryBackoffMs: 100 } }),
+      'migrations/b2_ts.ts': `/**\n * ts\n *\n * Revision ID: b2\n * Revises: a1\n * Create Date: 2025-01-01\n * Transaction: false\n */\nexport async function up(ctx) {\n  await ctx.query('ALTER TABLE t_a1 ADD COLUMN IF NOT EXISTS w int');\n}\n`,
+    });
+    await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
+    const blocker = await t.connect!();
+    await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
+    const release = setTimeout(() => void blocker.exec('COMMIT'), 900);
+    const events: MigrateEvent[] = [];
+    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent: (e) => events.push(e) });
+    clearTimeout(release);
+    await blocker.close();
+    expect(r.steps.map((s) => [s.revision, s.mode])).toEqual([['b2', 'non-transactional']]);
+    expect(events.filter((e) => e.type === 'retry').length).toBeGreaterThan(0);
+  });
 });
