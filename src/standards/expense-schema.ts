@@ -22,15 +22,11 @@ export interface NormalizedExpense {
 
 export type ExpenseInput = z.input<ReturnType<typeof createExpenseSchema>>;
 
-const id = (field: string) =>
-  z.union([z.string(), z.number(), z.bigint()]).transform((v, ctx) => {
-    const text = String(v).trim();
-    if (!/^[1-9]\d{0,18}$/.test(text)) {
-      ctx.addIssue({ code: 'custom', message: `must be a positive integer id, got ${JSON.stringify(String(v))}` });
-      return z.NEVER;
-    }
-    return text;
-  }).describe(field);
+function idText(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') return undefined;
+  const text = String(v).trim();
+  return /^[1-9]\d{0,18}$/.test(text) ? text : undefined;
+}
 
 /**
  * The data standards as one zod schema: currency to ISO 4217 (aliases
@@ -38,48 +34,64 @@ const id = (field: string) =>
  * standards.maxAmount, source among standards.allowedSources.
  */
 export function createExpenseSchema(standards: StandardsConfig = DEFAULT_STANDARDS) {
+  // Every field is checked inside one transform so that all wrong fields are reported together.
   return z
     .object({
-      userId: id('userId'),
-      categoryId: id('categoryId').nullish(),
-      amount: z.unknown(),
-      currency: z.string({ error: 'must be a currency code or symbol such as BDT, tk or $' }).default('BDT'),
-      description: z.string().max(1000, 'must be at most 1000 characters').nullish(),
-      source: z.string({ error: `must be one of ${standards.allowedSources.join(', ')}` }).default('chat'),
-      occurredAt: z.coerce.date({ error: 'must be a date or ISO timestamp' }).nullish(),
+      userId: z.unknown().optional(),
+      categoryId: z.unknown().optional(),
+      amount: z.unknown().optional(),
+      currency: z.unknown().optional(),
+      description: z.unknown().optional(),
+      source: z.unknown().optional(),
+      occurredAt: z.unknown().optional(),
     })
     .transform((v, ctx): NormalizedExpense => {
-      const currency = normalizeCurrency(v.currency);
+      let bad = false;
+      const issue = (field: string, message: string) => {
+        bad = true;
+        ctx.addIssue({ code: 'custom', path: [field], message });
+      };
+      const show = (x: unknown) => (x === undefined ? 'nothing' : JSON.stringify(x) ?? String(x));
+      const userId = idText(v.userId);
+      if (v.userId === undefined || v.userId === null) issue('userId', 'is required');
+      else if (!userId) issue('userId', `must be a positive integer id, got ${show(v.userId)}`);
+      const categoryId = v.categoryId == null ? null : idText(v.categoryId);
+      if (categoryId === undefined) issue('categoryId', `must be a positive integer id or null, got ${show(v.categoryId)}`);
+      if (v.description != null && (typeof v.description !== 'string' || v.description.length > 1000)) {
+        issue('description', typeof v.description !== 'string' ? `must be text, got ${typeof v.description}` : 'must be at most 1000 characters');
+      }
+      let occurredAt: Date | null = null;
+      if (v.occurredAt != null) {
+        occurredAt = v.occurredAt instanceof Date ? v.occurredAt : typeof v.occurredAt === 'string' ? new Date(v.occurredAt) : new Date(NaN);
+        if (Number.isNaN(occurredAt.getTime())) issue('occurredAt', `must be a Date or ISO timestamp, got ${show(v.occurredAt)}`);
+      }
+      const currencyInput = v.currency ?? 'BDT';
+      const sourceInput = v.source ?? 'chat';
+      const currency = typeof currencyInput === 'string' ? normalizeCurrency(currencyInput) : undefined;
       if (!currency) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['currency'],
-          message: `unknown currency ${JSON.stringify(v.currency)}; use an ISO 4217 code (BDT, USD, EUR) or a known alias (tk, taka, ৳, $, €, £, ₹)`,
-        });
+        issue(
+          'currency',
+          `unknown currency ${show(currencyInput)}; use an ISO 4217 code (BDT, USD, EUR) or a known alias (tk, taka, ৳, $, €, £, ₹)`,
+        );
       }
       const amount = normalizeAmount(v.amount, currency ? currencyMinorUnit(currency) : 2, standards.maxAmount);
-      if (!amount.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: amount.message });
-      const source = normalizeSource(v.source, standards.allowedSources);
+      if (!amount.ok) issue('amount', amount.message);
+      const source = typeof sourceInput === 'string' ? normalizeSource(sourceInput, standards.allowedSources) : undefined;
       if (!source) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['source'],
-          message: `${JSON.stringify(v.source)} is not an allowed source; allowed: ${standards.allowedSources.join(', ')} (standards.allowedSources)`,
-        });
+        issue('source', `${show(sourceInput)} is not an allowed source; allowed: ${standards.allowedSources.join(', ')} (standards.allowedSources)`);
       }
-      if (!currency || !amount.ok || !source) return z.NEVER;
+      if (!userId || categoryId === undefined || !currency || !amount.ok || !source || bad) return z.NEVER;
       return {
-        userId: v.userId,
-        categoryId: v.categoryId ?? null,
+        userId,
+        categoryId,
         amount: amount.value,
         currency,
-        description: v.description ?? null,
+        description: (v.description as string | null | undefined) ?? null,
         source,
-        occurredAt: v.occurredAt ?? null,
+        occurredAt,
       };
     });
 }
-
 /** Validates and normalises, or throws StandardsValidationError naming each field. */
 export function validateExpense(input: unknown, standards?: StandardsConfig, fieldPrefix = ''): NormalizedExpense {
   const r = createExpenseSchema(standards).safeParse(input);
