@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ const run = promisify(execFile);
  */
 export class ProjectFiles {
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly sync = new Map<string, string | undefined>();
   private tracked?: Promise<string[] | undefined>;
 
   constructor(readonly root: string) {}
@@ -19,15 +21,49 @@ export class ProjectFiles {
   read(relPath: string): Promise<string | undefined> {
     let p = this.texts.get(relPath);
     if (!p) {
+      this.diskReads++;
       p = readFile(join(this.root, relPath), 'utf8').catch(() => undefined);
       this.texts.set(relPath, p);
     }
     return p;
   }
 
+  /** Synchronous read through the same cache (for analyzers that walk imports synchronously). */
+  readSync(relPath: string): string | undefined {
+    const cached = this.sync.get(relPath);
+    if (cached !== undefined || this.sync.has(relPath)) return cached;
+    let text: string | undefined;
+    this.diskReads++;
+    try {
+      text = readFileSync(join(this.root, relPath), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    this.sync.set(relPath, text);
+    if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
+    return text;
+  }
+
   /** Seeds the cache with content another component already read. */
   remember(relPath: string, text: string): void {
     if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
+  }
+
+  private readonly memo = new Map<string, unknown>();
+  /** Reads that went to the disk: equal to the distinct files when nothing is read twice. */
+  diskReads = 0;
+
+  /** One instance per run of something several checks build (e.g. the parsed module index). */
+  shared<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  /** Files staged in the index (added, copied, modified, renamed), relative and POSIX. */
+  gitStaged(): Promise<string[]> {
+    return run('git', ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR'], { cwd: this.root, maxBuffer: 64 * 1024 * 1024 })
+      .then(({ stdout }) => stdout.split('\0').filter(Boolean))
+      .catch(() => []);
   }
 
   /** How many distinct files were read: the benchmark checks no file is read twice. */

@@ -18,16 +18,18 @@ export interface RunChecksOptions {
 export interface RunChecksResult {
   root: string;
   runs: CheckRun[];
+  /** The shared file set of the run (how many reads reached the disk, …). */
+  files: ProjectFiles;
 }
 
-export function enabledCheckIds(checks: Record<string, { enabled?: boolean }>): string[] {
+export function enabledCheckIds(checks: Record<string, { enabled?: boolean } | undefined>): string[] {
   return Object.keys(CHECKS).filter((id) => checks[id]?.enabled !== false);
 }
 
 /** Runs one or more checks in one process over one shared file set. */
 export async function runChecks(options: RunChecksOptions): Promise<RunChecksResult> {
   const { config, root } = loadConfig({ cwd: options.cwd, root: options.root, configPath: options.configPath });
-  const ids = options.ids.includes('all') ? enabledCheckIds(config.checks) : options.ids;
+  const ids = options.ids.includes('all') ? enabledCheckIds(config.checks as Record<string, { enabled?: boolean }>) : options.ids;
   for (const id of ids) {
     if (!CHECKS[id]) {
       throw new UsageError(`unknown check "${id}"`, { hint: `Known checks: ${Object.keys(CHECKS).join(', ')}, all.` });
@@ -45,5 +47,5 @@ export async function runChecks(options: RunChecksOptions): Promise<RunChecksRes
     const check = await CHECKS[id]!.load();
     runs.push(await check.run(context));
   }
-  return { root, runs };
+  return { root, runs, files: context.files };
 }

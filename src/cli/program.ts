@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { changelogCommand } from './commands/changelog.js';
 import { checkCommand } from './commands/check.js';
+import { migrateCommand } from './commands/migrate.js';
+import { monitorCommand } from './commands/monitor.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExamples:\n  $ finbrain migrate up\n  $ finbrain check all --format sarif -o finbrain.sarif\n  $ finbrain changelog --check');
+  program.addCommand(migrateCommand());
   program.addCommand(checkCommand());
+  program.addCommand(changelogCommand());
+  program.addCommand(monitorCommand());
   return program;
 }

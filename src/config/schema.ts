@@ -51,9 +51,46 @@ export const SingleWriterSchema = z.strictObject({
 
 export const CheckToggleSchema = z.strictObject({ enabled: z.boolean().default(true) });
 
+/** A known false positive of the security scan; the reason is required and shown in reviews. */
+export const SecurityAllowSchema = z.strictObject({
+  /** Rule id (e.g. `finbrain/postgres-url-password`); omitted = any rule. */
+  rule: z.string().min(1).optional(),
+  /** Glob of files it applies to; omitted = any file. */
+  path: z.string().min(1).optional(),
+  /** Regular expression the matched text must match; omitted = any. */
+  match: z.string().min(1).optional(),
+  reason: z.string().min(3, 'say why this is not a secret'),
+});
+
+export const SecuritySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  allow: z.array(SecurityAllowSchema).default([]),
+  /** Also scan what is staged in the index (pre-commit use). */
+  includeStaged: z.boolean().default(true),
+  /** Files larger than this are skipped (minified bundles, data). */
+  maxFileBytes: z.number().int().positive().default(1_000_000),
+  /** Env-file templates that may be committed when their values are empty or placeholders. */
+  envTemplates: z.array(z.string().min(1)).default(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', 'sample.env']),
+});
+
+export const CodeownersSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Paths every change to which needs an owner's review (directories end with `/`). */
+  protectedPaths: z
+    .array(z.string().min(1))
+    .default(['src/writer/', 'src/runtime/', 'migrations/', 'checks/', '.github/', 'CODEOWNERS', 'finbrain.config.json']),
+});
+
 export const ChecksSchema = z
-  .record(z.string(), z.looseObject({ enabled: z.boolean().optional() }))
-  .default({});
+  .strictObject({
+    'single-writer': CheckToggleSchema.prefault({}),
+    migrations: CheckToggleSchema.prefault({}),
+    security: SecuritySchema.prefault({}),
+    codeowners: CodeownersSchema.prefault({}),
+    /** Needs a database, so `check all` skips it unless enabled. */
+    data: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+  })
+  .prefault({});
 
 export const StandardsSchema = z.strictObject({
   allowedSources: z.array(z.string().min(1)).min(1).default(['chat', 'form', 'api', 'import']),

@@ -28,5 +28,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
   const dataDir = isAbsolute(dir) ? dir : join(options.root, dir);
   options.notice?.(`No DATABASE_URL: using the embedded PGlite database in ${dataDir}`);
   const { openPgliteDb } = await import('./pglite-db.js');
-  return openPgliteDb(dataDir);
+  return openPgliteDb(dataDir, { lockWaitMs: options.config.migrate.lockWaitMs });
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { DatabaseError } from '../errors.js';
+import { lockDirectory } from './dir-lock.js';
 import type { Db, QueryResult } from './types.js';
 
 /**
@@ -7,19 +8,31 @@ import type { Db, QueryResult } from './types.js';
  * disk; `memory://` (the default here) keeps it in memory. PGlite has one
  * session, so there is no `openSession`.
  */
-export async function openPgliteDb(dataDir = 'memory://'): Promise<Db> {
+export async function openPgliteDb(dataDir = 'memory://', options: { lockWaitMs?: number } = {}): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = await lockDirectory(`${dataDir.replace(/\/+$/, '')}.lock`, options.lockWaitMs ?? 60_000);
+  }
   let db: InstanceType<typeof PGlite>;
   try {
     db = await PGlite.create(dataDir);
   } catch (e) {
+    release();
     throw new DatabaseError(`cannot open the embedded database at ${dataDir}: ${(e as Error).message}`, {
       cause: e,
       hint: `If another finbrain process is using it, wait for it; if the directory is damaged, move ${dataDir} away.`,
     });
   }
-  return wrapPglite(db, dataDir);
+  const wrapped = wrapPglite(db, dataDir);
+  return {
+    ...wrapped,
+    async close() {
+      await wrapped.close();
+      release();
+    },
+  };
 }
 
 /** Wraps an existing PGlite instance (for the runtime guard and tests). */
@@ -29,7 +42,7 @@ export function wrapPglite(db: { query: Function; exec: Function; close: Functio
     label: dataDir.startsWith('memory://') ? 'embedded PGlite (in memory)' : `embedded PGlite (${dataDir})`,
     async query<R>(text: string, params?: unknown[]): Promise<QueryResult<R>> {
       const r = (await db.query(text, params)) as { rows: R[]; affectedRows?: number };
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      return { rows: r.rows, rowCount: r.rows.length || (r.affectedRows ?? 0) };
     },
     async exec(text: string): Promise<void> {
       await db.exec(text);

@@ -1,107 +1,140 @@
-import { createTableMatcher, classifySql, initSqlParser, type TableMatcher, type WriteOperation } from '../sql/index.js';
-import { LruCache } from './lru-cache.js';
-import { SingleWriterViolationError, isDbGuardError } from './violation-error.js';
-import { currentWriter } from './writer-context.js';
+import { ClassifyCache } from './classify-cache.js';
+import { SingleWriterViolationError, isDbGuardError } from './violation.js';
+import { inWriterContext } from './writer-context.js';
+import { initSqlParser } from '../sql/index.js';
+import type { WriteOperation } from '../sql/index.js';
 
-export type GuardMode = 'enforce' | 'log';
-
-export interface ViolationSink {
-  recordViolation(layer: 'runtime' | 'database', table: string, operation: string): void;
+export interface Violation {
+  layer: 'runtime' | 'database';
+  table: string;
+  operation: WriteOperation | 'unknown';
+  sql: string;
+  stack: string;
 }
 
 export interface GuardOptions {
-  /** Tables only the canonical writer may write (default: singleWriter.protectedTables, i.e. expenses). */
   protectedTables?: string[];
-  /** `log` (rollout): report violations through onViolation and let them through. Default `enforce`. */
-  mode?: GuardMode;
-  onViolation?: (error: SingleWriterViolationError) => void;
-  /** Classification cache size (distinct query texts). Default 1000. */
+  /** `enforce` rejects (default); `log` reports and lets the query through, for a rollout. */
+  mode?: 'enforce' | 'log';
+  onViolation?: (v: Violation) => void;
   cacheSize?: number;
-  /** Where violations are counted (the monitor). */
-  monitor?: ViolationSink;
 }
 
-interface ProtectedWrite {
-  table: string;
-  operation: WriteOperation;
+const GUARDED = Symbol.for('finbrain.guarded');
+/** Marks a query config the pool-level wrapper already checked, so the pooled client does not check (and report) it twice. */
+const CHECKED = Symbol.for('finbrain.checked');
+
+/** Text of whatever pg accepts as a query: a string, a QueryConfig, or a Query (submittable). */
+function sqlText(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && typeof (arg as { text?: unknown }).text === 'string') return (arg as { text: string }).text;
+  return undefined;
 }
 
-/** undefined: not a protected write; a parse error lets the text through (the server rejects it anyway). */
-type Verdict = ProtectedWrite | null;
+export class SingleWriterGuard {
+  readonly cache: ClassifyCache;
+  readonly mode: 'enforce' | 'log';
 
-export interface SingleWriterGuard {
-  readonly mode: GuardMode;
-  /** Throws SingleWriterViolationError (enforce) when `sql` writes a protected table outside withWriter(). */
-  check(sql: string): void;
-  /** The classification of `sql` (cached): the first protected write, or null. */
-  classify(sql: string): Verdict;
-  /** Counts a database-guard rejection seen on a guarded connection. */
-  observeError(error: unknown): void;
-  readonly cacheSize: number;
-}
-
-const GUARD_FRAME = /[/\\]runtime[/\\](guard|guard-pg|guard-pglite)\.[jt]s/;
-
-function callerStack(): string {
-  const lines = (new Error().stack ?? '').split('\n').slice(1);
-  return lines.filter((l) => !GUARD_FRAME.test(l)).join('\n');
-}
-
-/**
- * The runtime guard's core: every query text goes through the one SQL
- * classifier (src/sql), cached by text in a bounded LRU so a hot query costs one
- * Map lookup.
- */
-export async function createGuard(options: GuardOptions = {}): Promise<SingleWriterGuard> {
-  await initSqlParser();
-  const matcher: TableMatcher = createTableMatcher(options.protectedTables ?? ['expenses']);
-  const cache = new LruCache<string, Verdict>(options.cacheSize ?? 1000);
-  const mode = options.mode ?? 'enforce';
-
-  function classify(sql: string): Verdict {
-    const hit = cache.get(sql);
-    if (hit !== undefined) return hit;
-    let verdict: Verdict = null;
-    try {
-      for (const stmt of classifySql(sql)) {
-        for (const w of stmt.writes) {
-          const pattern = matcher.matches(w);
-          if (pattern) {
-            verdict = { table: w.schema ? `${w.schema}.${w.table}` : w.table, operation: w.operation };
-            break;
-          }
-        }
-        if (verdict) break;
-      }
-    } catch {
-      verdict = null;
-    }
-    cache.set(sql, verdict);
-    return verdict;
+  private constructor(private readonly o: GuardOptions) {
+    this.cache = new ClassifyCache(o.protectedTables ?? ['expenses'], o.cacheSize);
+    this.mode = o.mode ?? 'enforce';
   }
 
-  return {
-    mode,
-    classify,
-    get cacheSize() {
-      return cache.size;
-    },
-    check(sql: string): void {
-      // Read the flag first and synchronously: by the time a callback runs, the context may be another caller's.
-      if (currentWriter()) return;
-      const verdict = classify(sql);
-      if (!verdict) return;
-      const error = new SingleWriterViolationError(verdict.table, verdict.operation, sql, callerStack());
-      options.monitor?.recordViolation('runtime', verdict.table, verdict.operation);
-      if (mode === 'log') {
-        (options.onViolation ?? ((e) => process.emitWarning(e.message, 'SingleWriterViolation')))(error);
-        return;
+  /** Loads the SQL parser once; every later check is synchronous. */
+  static async create(o: GuardOptions = {}): Promise<SingleWriterGuard> {
+    await initSqlParser();
+    return new SingleWriterGuard(o);
+  }
+
+  /** The violation for `sql` when run with `writer` as the context, or undefined. */
+  check(sql: string, writer: boolean): SingleWriterViolationError | undefined {
+    if (writer) return undefined;
+    const writes = this.cache.protectedWrites(sql);
+    if (!writes?.length) return undefined;
+    const stack = (new Error().stack ?? '').split('\n').slice(3).join('\n');
+    const err = new SingleWriterViolationError(writes[0]!.table, writes[0]!.operation, sql, stack);
+    this.o.onViolation?.({ layer: 'runtime', table: err.table, operation: err.operation, sql, stack });
+    return this.mode === 'enforce' ? err : undefined;
+  }
+
+  /** Wraps a query function (pg Pool/Client/PoolClient `query`, PGlite `query`/`exec`). */
+  wrapQuery<F extends (...args: any[]) => any>(original: F, self: unknown, options: { markChecked?: boolean } = {}): F {
+    const guard = this;
+    const wrapped = function (this: unknown, ...args: any[]) {
+      if (args[0] && typeof args[0] === 'object' && args[0][CHECKED]) return original.apply(self ?? this, args);
+      // The writer flag is read synchronously, at entry (node-postgres#2533).
+      const err = guard.check(sqlText(args[0]) ?? '', inWriterContext());
+      if (err) {
+        const cb = typeof args[args.length - 1] === 'function' ? args[args.length - 1] : undefined;
+        if (cb) {
+          process.nextTick(() => cb(err));
+          return undefined;
+        }
+        const submittable = args[0] && typeof args[0] === 'object' && typeof args[0].submit === 'function' ? args[0] : undefined;
+        if (submittable) {
+          process.nextTick(() => (typeof submittable.handleError === 'function' ? submittable.handleError(err) : submittable.emit?.('error', err)));
+          return submittable;
+        }
+        return Promise.reject(err);
       }
-      options.onViolation?.(error);
-      throw error;
-    },
-    observeError(error: unknown): void {
-      if (isDbGuardError(error)) options.monitor?.recordViolation('database', 'expenses', 'write');
-    },
-  };
+      if (options.markChecked && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object' && typeof args[0].submit !== 'function'))) {
+        const config: Record<string | symbol, unknown> = typeof args[0] === 'string' ? { text: args[0] } : { ...args[0] };
+        const rest = args.slice(1);
+        if (typeof args[0] === 'string' && Array.isArray(rest[0])) config.values = rest.shift();
+        config[CHECKED] = true;
+        args = [config, ...rest];
+      }
+      const result = original.apply(self ?? this, args);
+      if (result && typeof result.then === 'function') {
+        return result.catch((e: unknown) => {
+          if (isDbGuardError(e)) guard.o.onViolation?.({ layer: 'database', table: 'expenses', operation: 'unknown', sql: sqlText(args[0]) ?? '', stack: '' });
+          throw e;
+        });
+      }
+      return result;
+    } as unknown as F;
+    return wrapped;
+  }
+
+  /** Guards a pg Client or PoolClient in place. */
+  guardClient<C extends { query: (...a: any[]) => any }>(client: C): C {
+    const c = client as C & { [GUARDED]?: boolean };
+    if (c[GUARDED]) return client;
+    c.query = this.wrapQuery(client.query, client);
+    c[GUARDED] = true;
+    return client;
+  }
+
+  /** Guards a pg Pool in place: `pool.query` and every client `pool.connect()` hands out. */
+  guardPool<P extends { query: (...a: any[]) => any; connect: (...a: any[]) => any }>(pool: P): P {
+    const p = pool as P & { [GUARDED]?: boolean };
+    if (p[GUARDED]) return pool;
+    const guard = this;
+    p.query = this.wrapQuery(pool.query, pool, { markChecked: true });
+    const connect = pool.connect.bind(pool);
+    (p as { connect: (...a: any[]) => any }).connect = (cb?: (err: unknown, client?: any, done?: any) => void) => {
+      if (typeof cb === 'function') return connect((err: unknown, client: any, done: any) => cb(err, client ? guard.guardClient(client) : client, done));
+      return connect().then((client: any) => guard.guardClient(client));
+    };
+    p[GUARDED] = true;
+    return pool;
+  }
+
+  /** Guards a PGlite instance in place: query, exec, and the handle inside transaction(). */
+  guardPglite<G extends { query: (...a: any[]) => any; exec: (...a: any[]) => any; transaction: (fn: (tx: any) => any) => any }>(db: G): G {
+    const g = db as G & { [GUARDED]?: boolean };
+    if (g[GUARDED]) return db;
+    const guard = this;
+    g.query = this.wrapQuery(db.query, db);
+    g.exec = this.wrapQuery(db.exec, db);
+    const transaction = db.transaction.bind(db);
+    (g as { transaction: (fn: (tx: any) => any) => any }).transaction = (fn: (tx: any) => any) =>
+      transaction((tx: any) => {
+        tx.query = guard.wrapQuery(tx.query, tx);
+        tx.exec = guard.wrapQuery(tx.exec, tx);
+        return fn(tx);
+      });
+    g[GUARDED] = true;
+    return db;
+  }
 }

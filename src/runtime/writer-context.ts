@@ -1,29 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The async context of the canonical writer. AsyncLocalStorage follows the
- * async chain that `withWriter` starts (awaits, timers and callbacks created
- * inside it) and nothing else: work started elsewhere, even while a writer
- * call is in flight, never sees the flag.
+ * The canonical writer's async context. `withWriter(fn)` marks everything `fn`
+ * awaits; the mark does not leak into work started elsewhere (other requests,
+ * timers created outside), because AsyncLocalStorage follows the async chain.
  */
-export interface WriterContext {
-  /** Which writer (for audit and logs). */
-  writer: string;
+const storage = new AsyncLocalStorage<{ writer: true; actor: string }>();
+
+export function withWriter<T>(fn: () => Promise<T> | T, actor = 'canonical-writer'): Promise<T> {
+  return Promise.resolve(storage.run({ writer: true, actor }, fn));
 }
 
-const storage = new AsyncLocalStorage<WriterContext>();
-
-/** Runs `fn` as the canonical writer: guarded connections let its writes through. */
-export function withWriter<T>(fn: () => T, writer = 'canonical'): T {
-  return storage.run({ writer }, fn);
+/** Read synchronously at query() entry: callback-style pg may call back in another context. */
+export function inWriterContext(): boolean {
+  return storage.getStore()?.writer === true;
 }
 
-/** The writer context of the caller, read synchronously (node-postgres#2533). */
-export function currentWriter(): WriterContext | undefined {
-  return storage.getStore();
-}
-
-/** Runs `fn` explicitly outside any writer context (for work the writer hands off). */
-export function withoutWriter<T>(fn: () => T): T {
+/** Runs `fn` outside any writer context (e.g. work handed to a shared queue). */
+export function outsideWriter<T>(fn: () => T): T {
   return storage.exit(fn);
 }

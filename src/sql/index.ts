@@ -16,3 +16,4 @@ export {
   type WriteOperation,
   type TableMatcher,
 } from './classify.js';
+export { changeKindOf, summarizeChangeKinds, type ChangeKind } from './change-kind.js';

@@ -1,47 +1,36 @@
 /**
- * Money amounts as decimal strings, never through a float: a JS number is
- * accepted only when its shortest round-trip text is a plain decimal, so
- * `0.1 + 0.2` (0.30000000000000004) is rejected instead of silently rounded.
+ * Money as decimal text, never through a float: the string is validated and
+ * canonicalised digit by digit and stored as numeric.
  */
-
-export type AmountResult = { ok: true; value: string } | { ok: false; message: string };
+export interface AmountCheck {
+  ok: boolean;
+  value?: string;
+  reason?: string;
+}
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-/** Scales a canonical decimal string to an integer of `scale` fraction digits. */
-function scaled(intPart: string, frac: string, scale: number): bigint {
-  return BigInt(intPart + frac.padEnd(scale, '0').slice(0, scale));
+export function checkAmount(input: string | number | bigint, fractionDigits: number, max: string): AmountCheck {
+  if (typeof input === 'number' && !Number.isFinite(input)) return { ok: false, reason: 'must be a finite number' };
+  const text = (typeof input === 'string' ? input : input.toString()).trim().replace(/_/g, '');
+  const m = DECIMAL.exec(text.startsWith('+') ? text.slice(1) : text);
+  if (!m) return { ok: false, reason: text.startsWith('-') ? 'must be positive' : `"${text}" is not a decimal number (use digits and one "." like 1250.50)` };
+  const int = m[1]!.replace(/^0+(?=\d)/, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > fractionDigits) return { ok: false, reason: `has ${frac.length} decimal places; this currency allows at most ${fractionDigits}` };
+  if (/^0+$/.test(int) && !/[1-9]/.test(frac)) return { ok: false, reason: 'must be greater than zero' };
+  if (compareDecimal(`${int}${frac ? `.${frac}` : ''}`, max) > 0) return { ok: false, reason: `exceeds the maximum of ${max}` };
+  return { ok: true, value: frac ? `${int}.${frac}` : int };
 }
 
-export function normalizeAmount(input: unknown, minorUnit: number, maxAmount: string): AmountResult {
-  let text: string;
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input)) return { ok: false, message: `must be a finite number, got ${input}` };
-    text = String(input);
-  } else if (typeof input === 'string') {
-    text = input.trim();
-  } else if (typeof input === 'bigint') {
-    text = input.toString();
-  } else {
-    return { ok: false, message: `must be a decimal string or number, got ${input === null ? 'null' : typeof input}` };
-  }
-  if (text.startsWith('-')) return { ok: false, message: `must be positive, got ${JSON.stringify(text)}` };
-  const m = DECIMAL.exec(text.startsWith('+') ? text.slice(1) : text);
-  if (!m) return { ok: false, message: `must be a plain decimal like 125.50, got ${JSON.stringify(String(input))}` };
-  const intPart = m[1]!.replace(/^0+(?=\d)/, '');
-  const frac = (m[2] ?? '').replace(/0+$/, '');
-  if (frac.length > minorUnit) {
-    return {
-      ok: false,
-      message: `has ${frac.length} fraction digits in ${JSON.stringify(String(input))}; at most ${minorUnit} allowed for this currency`,
-    };
-  }
-  const scale = 4;
-  const value = scaled(intPart, frac, scale);
-  if (value <= 0n) return { ok: false, message: `must be greater than 0, got ${JSON.stringify(String(input))}` };
-  const [maxInt, maxFrac = ''] = maxAmount.split('.');
-  if (value > scaled(maxInt!, maxFrac, scale)) {
-    return { ok: false, message: `${text} exceeds the maximum ${maxAmount} (standards.maxAmount)` };
-  }
-  return { ok: true, value: frac ? `${intPart}.${frac}` : intPart };
+/** Compares two non-negative canonical decimal strings. */
+export function compareDecimal(a: string, b: string): number {
+  const [ai, af = ''] = a.split('.');
+  const [bi, bf = ''] = b.split('.');
+  if (ai!.length !== bi!.length) return ai!.length < bi!.length ? -1 : 1;
+  if (ai !== bi) return ai! < bi! ? -1 : 1;
+  const len = Math.max(af.length, bf.length);
+  const x = af.padEnd(len, '0');
+  const y = bf.padEnd(len, '0');
+  return x === y ? 0 : x < y ? -1 : 1;
 }

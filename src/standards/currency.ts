@@ -1,17 +1,13 @@
 /**
- * ISO 4217 currency normalisation. The code list is the runtime's own
- * (`Intl.supportedValuesOf('currency')`), never a hand-typed list, so it follows
- * ICU updates.
+ * ISO 4217 from the runtime's own list (Intl.supportedValuesOf), never a
+ * hand-typed table; plus the aliases FinBrain's users really type.
  */
-
-let codes: Set<string> | undefined;
-
-export function currencyCodes(): Set<string> {
-  codes ??= new Set(Intl.supportedValuesOf('currency'));
-  return codes;
+let iso: Set<string> | undefined;
+export function isoCurrencies(): Set<string> {
+  iso ??= new Set(Intl.supportedValuesOf('currency'));
+  return iso;
 }
 
-/** Spellings users really type, lower-cased, whitespace removed. */
 export const CURRENCY_ALIASES: Readonly<Record<string, string>> = {
   tk: 'BDT',
   'tk.': 'BDT',
@@ -24,27 +20,18 @@ export const CURRENCY_ALIASES: Readonly<Record<string, string>> = {
   '₹': 'INR',
   rs: 'INR',
   'rs.': 'INR',
-  '¥': 'JPY',
 };
 
-/** `tk` → BDT, `usd` → USD; undefined when the value is not a known currency. */
-export function normalizeCurrency(value: string): string | undefined {
-  const compact = value.trim().replace(/\s+/g, '');
-  if (!compact) return undefined;
-  const alias = CURRENCY_ALIASES[compact.toLowerCase()];
+/** The ISO code for what a user typed, or undefined when it is not a currency. */
+export function normaliseCurrency(input: string): string | undefined {
+  const key = input.trim().toLowerCase();
+  const alias = CURRENCY_ALIASES[key];
   if (alias) return alias;
-  const upper = compact.toUpperCase();
-  return /^[A-Z]{3}$/.test(upper) && currencyCodes().has(upper) ? upper : undefined;
+  const code = key.toUpperCase();
+  return /^[A-Z]{3}$/.test(code) && isoCurrencies().has(code) ? code : undefined;
 }
 
-const minorUnits = new Map<string, number>();
-
-/** Fraction digits of the currency's minor unit (BDT 2, JPY 0, BHD 3), from ICU. */
-export function currencyMinorUnit(code: string): number {
-  let digits = minorUnits.get(code);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-    minorUnits.set(code, digits);
-  }
-  return digits;
+/** Digits after the decimal point the currency allows (BDT 2, JPY 0, KWD 3). */
+export function minorUnits(code: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
 }

@@ -1,13 +1,3 @@
-export { normalizeCurrency, currencyMinorUnit, currencyCodes, CURRENCY_ALIASES } from './currency.js';
-export { normalizeAmount, type AmountResult } from './amount.js';
-export { normalizeSource } from './source.js';
-export {
-  createExpenseSchema,
-  validateExpense,
-  toIssues,
-  DEFAULT_STANDARDS,
-  type NormalizedExpense,
-  type ExpenseInput,
-  type StandardsConfig,
-} from './expense-schema.js';
-export { StandardsValidationError, type FieldIssue } from './validation-error.js';
+export { normaliseCurrency, minorUnits, isoCurrencies, CURRENCY_ALIASES } from './currency.js';
+export { checkAmount, compareDecimal } from './amount.js';
+export { expenseInputSchema, normaliseSource, DEFAULT_STANDARDS, type ExpenseInput, type Expense, type StandardsOptions } from './expense.js';

@@ -1,12 +1,2 @@
-export {
-  createExpenseWriter,
-  type Expense,
-  type ExpensePatch,
-  type ExpenseWriter,
-  type ExpenseWriterOptions,
-  type WriteOptions,
-  type WriteResult,
-  type AuditEntry,
-} from './expense-writer.js';
-export { IdempotencyConflictError, ExpenseNotFoundError } from './errors.js';
-export { transactionRunner, type WriterDatabase, type TxClient } from './transaction.js';
+export { ExpenseWriter, ExpenseValidationError, type ExpenseRow, type WriteResult, type WriterOptions, type CallOptions } from './expense-writer.js';
+export { pgPoolTransactor, pgliteTransactor, type Transactor, type Tx } from './transactor.js';

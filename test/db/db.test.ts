@@ -22,6 +22,7 @@ describeEachBackend('Db adapter', (backend) => {
 describe('pg connection errors', () => {
   it('fails fast and never prints the password', async () => {
     const started = Date.now();
+    // finbrain-ignore-secret: a made-up password that proves masking
     const err = await openPgDb('postgres://app:s3cretPass@127.0.0.1:1/nodb', { connectTimeoutMs: 3000 }).catch((e) => e);
     expect(err).toBeInstanceOf(DatabaseError);
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -1,0 +1,23 @@
+import type { Check } from './types.js';
+
+/** `finbrain check codeowners`: the CODEOWNERS file itself, and that every protected path has an owner. */
+export const check: Check = {
+  id: 'codeowners',
+  description: 'CODEOWNERS syntax, owners, duplicates, dead patterns and protected paths without an owner',
+  async run(ctx) {
+    const { analyzeCodeowners, CODEOWNERS_RULES } = await import('../src/codeowners/analyze.js');
+    const { CODEOWNERS_LOCATIONS } = await import('../src/codeowners/parse.js');
+    let file: { path: string; text: string } | undefined;
+    for (const path of CODEOWNERS_LOCATIONS) {
+      const text = ctx.files.readSync(path);
+      if (text !== undefined) {
+        file = { path, text };
+        break;
+      }
+    }
+    const tracked = (await ctx.files.gitTracked()) ?? [];
+    if (!(await ctx.files.gitTracked())) ctx.warn(`${ctx.root} is not a git work tree: "matches no tracked file" and protected-path coverage cannot be checked against tracked files.`);
+    const findings = analyzeCodeowners({ file, tracked, protectedPaths: ctx.config.checks.codeowners.protectedPaths });
+    return { checkId: 'codeowners', rules: CODEOWNERS_RULES, findings, stats: { tracked: tracked.length, rules: file ? file.text.split('\n').length : 0 } };
+  },
+};

@@ -1,0 +1,14 @@
+import { sharedModuleIndex } from './shared-index.js';
+import type { Check } from './types.js';
+
+/** `finbrain check security`: committed env files, secrets (secretlint), dangerous code. */
+export const check: Check = {
+  id: 'security',
+  description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
+  async run(ctx) {
+    const { scanSecurity } = await import('../src/security/scan.js');
+    const { SECURITY_RULES } = await import('../src/security/rules-meta.js');
+    const r = await scanSecurity({ root: ctx.root, config: ctx.config, files: ctx.files, index: () => sharedModuleIndex(ctx), warn: ctx.warn });
+    return { checkId: 'security', rules: SECURITY_RULES, findings: r.findings, stats: r.stats };
+  },
+};

@@ -1,0 +1,47 @@
+-- normalise_legacy_expenses
+--
+-- Revision ID: d7e2f3a4b5c6
+-- Revises: c4d1e8a9b0f2
+-- Create Date: 2026-11-24 23:31:00.000000
+-- Type: Data
+-- Author: finbrain
+--
+-- Brings legacy rows to the data standards: currency aliases users typed
+-- ('tk', '৳', '$', '€', '£', '₹', lower-case codes) become ISO 4217 codes, and
+-- source is trimmed and lower-cased. `finbrain check data` reports what is
+-- still out of standard afterwards (e.g. unknown currencies) for a human.
+--
+-- The down is honest: it is lossy. The original spellings are not kept, so
+-- there is nothing to restore; the schema is unchanged and reverting is a no-op.
+
+-- migrate:up
+-- Pass the database guard the way the canonical writer does.
+SELECT set_config('finbrain.writer', 'canonical', true);
+
+UPDATE expenses SET currency = CASE lower(trim(currency))
+        WHEN 'tk' THEN 'BDT'
+        WHEN '৳' THEN 'BDT'
+        WHEN '$' THEN 'USD'
+        WHEN '€' THEN 'EUR'
+        WHEN '£' THEN 'GBP'
+        WHEN '₹' THEN 'INR'
+        WHEN 'rs' THEN 'INR'
+        ELSE upper(trim(currency))
+    END
+WHERE currency IS DISTINCT FROM CASE lower(trim(currency))
+        WHEN 'tk' THEN 'BDT'
+        WHEN '৳' THEN 'BDT'
+        WHEN '$' THEN 'USD'
+        WHEN '€' THEN 'EUR'
+        WHEN '£' THEN 'GBP'
+        WHEN '₹' THEN 'INR'
+        WHEN 'rs' THEN 'INR'
+        ELSE upper(trim(currency))
+    END;
+
+UPDATE expenses SET source = lower(regexp_replace(trim(source), '\s+', ' ', 'g'))
+WHERE source <> lower(regexp_replace(trim(source), '\s+', ' ', 'g'));
+
+-- migrate:down
+-- Lossy by design (see above): nothing to restore.
+SELECT 1;

@@ -1,0 +1,38 @@
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+
+/** Directories never worth walking. */
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.finbrain', '.next', '.turbo']);
+
+export type Matcher = (relPath: string) => boolean;
+
+export function globMatcher(globs: string[]): Matcher {
+  if (!globs.length) return () => false;
+  return picomatch(globs, { dot: true });
+}
+
+/** Files under root (POSIX, root-relative) matching include and not exclude. */
+export function listSourceFiles(root: string, include: string[], exclude: string[]): string[] {
+  const inc = globMatcher(include);
+  const exc = globMatcher(exclude);
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name));
+      } else if (e.isFile()) {
+        const rel = relative(root, join(dir, e.name)).split(sep).join('/');
+        if (inc(rel) && !exc(rel)) out.push(rel);
+      }
+    }
+  };
+  walk(root);
+  return out.sort();
+}

@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { migrateUp } from '../../src/migrate/engine.js';
+import type { MigrateEvent } from '../../src/migrate/events.js';
+import { describePostgres, type TestDatabase } from '../helpers/backends.js';
+import { chain, sqlRevision } from '../helpers/revisions.js';
+import { makeTree, writeTree } from '../helpers/tmp.js';
+
+describePostgres('lock timeouts', (backend) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await backend.create();
+  });
+  afterEach(() => t.dispose());
+
+  it('retries a migration that hit lock_timeout, with backoff, and then applies it once', async () => {
+    const dir = makeTree(chain(['a1']));
+    writeTree(dir, {
+      'finbrain.config.json': JSON.stringify({ migrate: { lockTimeoutMs: 200, lockRetries: 6, retryBackoffMs: 100 } }),
+      'migrations/b2_alter.sql': sqlRevision({ id: 'b2', revises: 'a1', up: 'ALTER TABLE t_a1 ADD COLUMN v int;', down: 'ALTER TABLE t_a1 DROP COLUMN v;' }),
+    });
+    await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
+    // A second session holds a conflicting lock for about a second.
+    const blocker = await t.connect!();
+    await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
+    const release = setTimeout(() => void blocker.exec('COMMIT'), 900);
+    const events: MigrateEvent[] = [];
+    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent: (e) => events.push(e) });
+    clearTimeout(release);
+    await blocker.close();
+    expect(r.steps.map((s) => s.revision)).toEqual(['b2']);
+    const retries = events.filter((e) => e.type === 'retry');
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries.map((e) => (e as { delayMs: number }).delayMs)).toEqual(retries.map((_, i) => 100 * 2 ** i));
+    const cols = await t.db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 't_a1' AND column_name = 'v'");
+    expect(cols.rowCount).toBe(1);
+  });
+});
