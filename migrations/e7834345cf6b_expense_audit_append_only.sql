@@ -4,6 +4,7 @@
 -- Revises: d7e2f3a4b5c6
 -- Create Date: 2026-11-24 23:36:00.000000
 -- Type: Schema Addition
+-- Author: finbrain
 --
 -- The audit trail must never lose an expense's history, so it becomes
 -- append-only at the database: UPDATE, DELETE and TRUNCATE on expense_audit are
