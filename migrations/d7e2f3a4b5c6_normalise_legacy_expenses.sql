@@ -18,26 +18,21 @@
 -- Pass the database guard the way the canonical writer does.
 SELECT set_config('finbrain.writer', 'canonical', true);
 
-UPDATE expenses SET currency = CASE lower(trim(currency))
-        WHEN 'tk' THEN 'BDT'
-        WHEN '৳' THEN 'BDT'
-        WHEN '$' THEN 'USD'
-        WHEN '€' THEN 'EUR'
-        WHEN '£' THEN 'GBP'
-        WHEN '₹' THEN 'INR'
-        WHEN 'rs' THEN 'INR'
-        ELSE upper(trim(currency))
-    END
-WHERE currency IS DISTINCT FROM CASE lower(trim(currency))
-        WHEN 'tk' THEN 'BDT'
-        WHEN '৳' THEN 'BDT'
-        WHEN '$' THEN 'USD'
-        WHEN '€' THEN 'EUR'
-        WHEN '£' THEN 'GBP'
-        WHEN '₹' THEN 'INR'
-        WHEN 'rs' THEN 'INR'
-        ELSE upper(trim(currency))
-    END;
+UPDATE expenses e SET currency = n.code
+FROM (
+    SELECT id, CASE lower(trim(currency))
+            WHEN 'tk' THEN 'BDT'
+            WHEN '৳' THEN 'BDT'
+            WHEN '$' THEN 'USD'
+            WHEN '€' THEN 'EUR'
+            WHEN '£' THEN 'GBP'
+            WHEN '₹' THEN 'INR'
+            WHEN 'rs' THEN 'INR'
+            ELSE upper(trim(currency))
+        END AS code
+    FROM expenses
+) n
+WHERE n.id = e.id AND e.currency IS DISTINCT FROM n.code;
 
 UPDATE expenses SET source = lower(regexp_replace(trim(source), '\s+', ' ', 'g'))
 WHERE source <> lower(regexp_replace(trim(source), '\s+', ' ', 'g'));

@@ -1,6 +1,7 @@
 import type { BenchContext } from '../run.js';
 import { changelogSuite } from './changelog.js';
 import { governanceSuite } from './governance.js';
+import { indexBuildSuite } from './index-build.js';
 import { migrateSuite } from './migrate.js';
 import { runtimeSuite } from './runtime.js';
 import { singleWriterSuite } from './single-writer.js';
@@ -15,4 +16,5 @@ export const SUITES: Record<string, Suite> = {
   'single-writer': singleWriterSuite,
   governance: governanceSuite,
   runtime: runtimeSuite,
+  'index-build': indexBuildSuite,
 };

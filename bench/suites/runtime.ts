@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { BenchContext } from '../run.js';
+import { scratchDatabase } from '../scratch-db.js';
 import { openPgDb } from '../../src/db/pg-db.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import { SingleWriterGuard } from '../../src/runtime/guard.js';
@@ -49,13 +50,8 @@ async function measureWriter(url: string, guard: SingleWriterGuard, sinkKind: 'p
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 export async function runtimeSuite(ctx: BenchContext): Promise<string> {
-  const name = `fb_bench_rt_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ctx.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(ctx.adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const scratch = await scratchDatabase(ctx.adminUrl, 'fb_bench_rt');
+  const url = scratch.url;
   try {
     const db = await openPgDb(url);
     await migrateUp({ cwd: REPO, db });
@@ -102,7 +98,6 @@ ${runs.join('\n')}
 
 The guard classifies each distinct query text once with the shared libpg-query classifier and caches the answer (bounded LRU), so a hot query costs a map lookup and an AsyncLocalStorage read. A writer create is one transaction (marker, idempotency check, insert, audit row). With \`statsTableSink\` it is followed by one rollup upsert for the SLA monitor, on a row every writer of the fleet shares for that minute; \`bufferedStatsSink\` adds the record up in memory and flushes one upsert per operation and outcome every 5 s, so the write path does no stats round trip and never waits on that row. Four interleaved rounds per side for the query loop.`;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

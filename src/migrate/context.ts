@@ -1,10 +1,11 @@
 import type { Db, QueryResult } from '../db/types.js';
+import { indexHelpers, type IndexHelpers } from './index-helpers/helpers.js';
 
 /**
  * What a TS migration's `up(ctx)` / `down(ctx)` receives. `query` is bound to
  * the migration's own client: inside its transaction, or not.
  */
-export interface MigrationContext {
+export interface BaseMigrationContext {
   revision: string;
   /** True in concurrent mode (CONCURRENT_MIGRATION=true or --concurrent): index builds may use CONCURRENTLY. */
   concurrent: boolean;
@@ -14,6 +15,9 @@ export interface MigrationContext {
   log(message: string): void;
   db: Db;
 }
+
+/** The context with the index helpers (createIndex, createUniqueIndex, dropIndex, replaceIndex). */
+export type MigrationContext = BaseMigrationContext & IndexHelpers;
 
 export interface ContextOptions {
   db: Db;
@@ -32,7 +36,7 @@ export function registerContextDecorator(d: ContextDecorator): void {
 }
 
 export function createMigrationContext(o: ContextOptions): MigrationContext {
-  const base: MigrationContext = {
+  const base: BaseMigrationContext = {
     revision: o.revision,
     concurrent: o.concurrent,
     inTransaction: o.inTransaction,
@@ -40,5 +44,6 @@ export function createMigrationContext(o: ContextOptions): MigrationContext {
     log: (m) => o.log(`[${o.revision}] ${m}`),
     db: o.db,
   };
-  return decorators.reduce((ctx, d) => d(ctx), base);
+  const ctx: MigrationContext = Object.assign(base, indexHelpers(base));
+  return decorators.reduce((c, d) => d(c), ctx);
 }

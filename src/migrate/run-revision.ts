@@ -7,6 +7,9 @@ import { createMigrationContext, type MigrationContext } from './context.js';
 import type { EventSink } from './events.js';
 import { recordApplySql, recordFailure, recordRevertSql, type LedgerNames } from './ledger.js';
 import { withLockRetry, type RetryPolicy } from './retry.js';
+import { lockHolders } from './index-helpers/catalog.js';
+import { withIndexProgress } from './index-helpers/progress.js';
+import { explainUniqueFailure, repairInvalidIndex } from './index-helpers/safety.js';
 
 export type Direction = 'up' | 'down';
 
@@ -131,8 +134,19 @@ export async function runRevision(file: RevisionFile, direction: Direction, o: R
           direction: 'up',
         })
       : recordRevertSql(o.ledger, file.revision, ms);
-  const onRetry = ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: unknown }) =>
-    o.emit({ type: 'retry', revision: file.revision, attempt, delayMs, message: (error as Error).message });
+  // Relations the revision's DDL touches: whoever holds a lock on them is named in the retry log.
+  let relations: string[] = [];
+  try {
+    relations = [...new Set(classifySql(sectionSql(file, direction)).map((st) => st.node.relation).filter((r) => r?.relname).map((r) => [r.schemaname, r.relname].filter(Boolean).join('.')))];
+  } catch {
+    relations = [];
+  }
+  const onRetry = async ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: unknown }) => {
+    const holders = (await Promise.all(relations.map((r) => lockHolders(o.db, r).catch(() => [])))).flat();
+    const blockers = holders.length ? `; blocked by ${holders.map((h) => `pid ${h.pid} (${h.mode}): ${h.query.replace(/\s+/g, ' ')}`).join('; ')}` : '';
+    o.emit({ type: 'retry', revision: file.revision, attempt, delayMs, message: `${(error as Error).message}${blockers}` });
+  };
+  const hasIndexBuild = file.format === 'sql' && /\bindex\b/i.test(sectionSql(file, direction));
 
   try {
     if (file.format === 'sql') {
@@ -144,7 +158,8 @@ export async function runRevision(file: RevisionFile, direction: Direction, o: R
           o.retry,
           async () => {
             try {
-              await o.db.exec(`${prefix}${sql}\n;\n${ledgerSql('transaction')}\nCOMMIT;`);
+              const run = () => o.db.exec(`${prefix}${sql}\n;\n${ledgerSql('transaction')}\nCOMMIT;`);
+              await (hasIndexBuild ? withIndexProgress(o.db, file.revision, o.emit, run) : run());
             } catch (e) {
               await o.db.exec('ROLLBACK').catch(() => {});
               const pos = Number((e as { position?: string }).position);
@@ -157,16 +172,26 @@ export async function runRevision(file: RevisionFile, direction: Direction, o: R
       } else {
         const statements = splitStatements(sql);
         for (const [i, s] of statements.entries()) {
+          const isIndexBuild = s.kind === 'IndexStmt';
           try {
-            await withLockRetry(o.retry, () => o.db.exec(s.text), onRetry);
+            // A leftover INVALID index would make IF NOT EXISTS skip the build: repair it first.
+            if (isIndexBuild && s.node.concurrent && s.node.idxname) {
+              const name = [s.node.relation?.schemaname, s.node.idxname].filter(Boolean).join('.');
+              await repairInvalidIndex(o.db, name, true, o.emit, file.revision);
+            }
+            const exec = () => o.db.exec(s.text);
+            await withLockRetry(o.retry, () => (isIndexBuild ? withIndexProgress(o.db, file.revision, o.emit, exec) : exec()), onRetry);
           } catch (e) {
+            if (isIndexBuild && s.node.unique && (e as { code?: string }).code === '23505') {
+              (e as { __unique?: string }).__unique = await explainUniqueFailure(o.db, s.node, true);
+            }
             const pos = Number((e as { position?: string }).position);
             const line = Number.isFinite(pos) && pos > 0 ? fileLine(file, direction, s.start + pos - 1) : fileLine(file, direction, s.start);
             const note =
               i > 0
                 ? `\nNOTE: this migration runs without a transaction: the ${i} statement(s) before it stay applied. Make its statements idempotent (IF [NOT] EXISTS) and run it again.`
                 : '';
-            throw Object.assign(e as object, { __line: line, __note: note });
+            throw Object.assign(e as object, { __line: line, __note: `${(e as { __unique?: string }).__unique ?? ''}${note}` });
           }
         }
         await o.db.exec(ledgerSql(performance.now() - started));

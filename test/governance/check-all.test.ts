@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { sarifValidator } from '../helpers/sarif.js';
 import { fixtureRepo, secrets } from './fixtures.js';
 
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(new URL('../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'));
-  const AjvCtor = ((Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv) as unknown as new (o: object) => import('ajv').default;
-  const formats = ((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats) as unknown as (a: unknown) => void;
-  const ajv = new AjvCtor({ allErrors: true, strict: false, unicodeRegExp: false });
-  formats(ajv);
-  return ajv.compile(schema);
-}
 
 describe('finbrain check all', () => {
   it('runs every enabled check in one process and merges them into one valid SARIF log, one run per check', async () => {

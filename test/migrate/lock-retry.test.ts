@@ -31,6 +31,8 @@ describePostgres('lock timeouts', (backend) => {
     expect(r.steps.map((s) => s.revision)).toEqual(['b2']);
     const retries = events.filter((e) => e.type === 'retry');
     expect(retries.length).toBeGreaterThan(0);
+    // Each retry names the blocking session and its statement (pg_locks / pg_stat_activity).
+    expect((retries[0] as { message: string }).message).toMatch(/blocked by pid \d+ \(AccessExclusiveLock\): .*LOCK TABLE t_a1/);
     expect(retries.map((e) => (e as { delayMs: number }).delayMs)).toEqual(retries.map((_, i) => 100 * 2 ** i));
     const cols = await t.db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 't_a1' AND column_name = 'v'");
     expect(cols.rowCount).toBe(1);

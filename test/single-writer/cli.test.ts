@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { sarifValidator } from '../helpers/sarif.js';
 import { makeTree } from '../helpers/tmp.js';
 
 const fixture = {
@@ -13,16 +12,6 @@ const fixture = {
   'src/reports/cleanup.ts': `import { pool } from '../db';\n\nexport async function purge(sql: string) {\n  await pool.query('DELETE FROM expenses WHERE amount < 0');\n  await pool.query(sql);\n}\n`,
 };
 
-function sarifValidator() {
-  // The SARIF 2.1.0 JSON schema, as shipped by Microsoft's SARIF tooling package.
-  const schema = JSON.parse(readFileSync(new URL('../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'));
-  // Both packages are CommonJS with a default export.
-  const AjvCtor = ((Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv) as unknown as new (o: object) => import('ajv').default;
-  const formats = ((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats) as unknown as (a: unknown) => void;
-  const ajv = new AjvCtor({ allErrors: true, strict: false, unicodeRegExp: false });
-  formats(ajv);
-  return ajv.compile(schema);
-}
 
 describe('finbrain check single-writer (CLI)', () => {
   it('text: grouped by file with a code frame and the fix; exit 1 on an error', async () => {
