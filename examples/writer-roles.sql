@@ -19,6 +19,9 @@ $$;
 GRANT USAGE ON SCHEMA public TO finbrain_app, finbrain_writer;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO finbrain_app, finbrain_writer;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON expenses, expense_audit, expense_requests FROM finbrain_app;
-GRANT INSERT, UPDATE, DELETE ON expenses, expense_audit, expense_requests TO finbrain_writer;
+GRANT INSERT, UPDATE, DELETE ON expenses, expense_requests TO finbrain_writer;
+-- The audit trail is append-only: the writer only ever adds rows.
+REVOKE UPDATE, DELETE, TRUNCATE ON expense_audit FROM finbrain_writer;
+GRANT INSERT ON expense_audit TO finbrain_writer;
 GRANT INSERT, UPDATE ON expense_writer_stats TO finbrain_app, finbrain_writer;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO finbrain_writer;

@@ -19,6 +19,6 @@ export { ExpenseWriter, ExpenseValidationError, pgPoolTransactor, pgliteTransact
 export { SingleWriterGuard, type GuardOptions, type Violation } from './runtime/guard.js';
 export { withWriter, inWriterContext, outsideWriter } from './runtime/writer-context.js';
 export { SingleWriterViolationError, isDbGuardError } from './runtime/violation.js';
-export { WriterMonitor, statsTableSink, LATENCY_BUCKETS_MS } from './runtime/monitor.js';
+export { WriterMonitor, statsTableSink, bufferedStatsSink, type BufferedStatsSink, LATENCY_BUCKETS_MS } from './runtime/monitor.js';
 export * from './standards/index.js';
 export { migrateVerify } from './verify/verify.js';

@@ -21,8 +21,13 @@ export interface GuardOptions {
 }
 
 const GUARDED = Symbol.for('finbrain.guarded');
-/** Marks a query config the pool-level wrapper already checked, so the pooled client does not check (and report) it twice. */
-const CHECKED = Symbol.for('finbrain.checked');
+/**
+ * Query configs the pool-level wrapper already checked, so the pooled client
+ * does not check (and report) them twice. A module-private WeakSet, not a
+ * property: a marker anyone can set (e.g. a Symbol.for key) would be a way
+ * around the guard.
+ */
+const checked = new WeakSet<object>();
 
 /** Text of whatever pg accepts as a query: a string, a QueryConfig, or a Query (submittable). */
 function sqlText(arg: unknown): string | undefined {
@@ -61,7 +66,7 @@ export class SingleWriterGuard {
   wrapQuery<F extends (...args: any[]) => any>(original: F, self: unknown, options: { markChecked?: boolean } = {}): F {
     const guard = this;
     const wrapped = function (this: unknown, ...args: any[]) {
-      if (args[0] && typeof args[0] === 'object' && args[0][CHECKED]) return original.apply(self ?? this, args);
+      if (args[0] && typeof args[0] === 'object' && checked.delete(args[0])) return original.apply(self ?? this, args);
       // The writer flag is read synchronously, at entry (node-postgres#2533).
       const err = guard.check(sqlText(args[0]) ?? '', inWriterContext());
       if (err) {
@@ -78,10 +83,10 @@ export class SingleWriterGuard {
         return Promise.reject(err);
       }
       if (options.markChecked && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object' && typeof args[0].submit !== 'function'))) {
-        const config: Record<string | symbol, unknown> = typeof args[0] === 'string' ? { text: args[0] } : { ...args[0] };
+        const config: Record<string, unknown> = typeof args[0] === 'string' ? { text: args[0] } : { ...args[0] };
         const rest = args.slice(1);
         if (typeof args[0] === 'string' && Array.isArray(rest[0])) config.values = rest.shift();
-        config[CHECKED] = true;
+        checked.add(config);
         args = [config, ...rest];
       }
       const result = original.apply(self ?? this, args);
@@ -94,6 +99,17 @@ export class SingleWriterGuard {
       return result;
     } as unknown as F;
     return wrapped;
+  }
+
+  /** Wraps a PGlite `sql` template tag: the text with `$n` placeholders is what gets classified. */
+  wrapSqlTag<F extends (strings: TemplateStringsArray, ...params: any[]) => any>(original: F, self: unknown): F {
+    const guard = this;
+    return function (this: unknown, strings: TemplateStringsArray, ...params: any[]) {
+      const text = strings.reduce((acc, part, i) => (i === 0 ? part : `${acc}$${i}${part}`), '');
+      const err = guard.check(text, inWriterContext());
+      if (err) return Promise.reject(err);
+      return original.call(self ?? this, strings, ...params);
+    } as unknown as F;
   }
 
   /** Guards a pg Client or PoolClient in place. */
@@ -132,6 +148,8 @@ export class SingleWriterGuard {
       transaction((tx: any) => {
         tx.query = guard.wrapQuery(tx.query, tx);
         tx.exec = guard.wrapQuery(tx.exec, tx);
+        // tx.sql reaches the session without going through tx.query: check its template text too.
+        if (typeof tx.sql === 'function') tx.sql = guard.wrapSqlTag(tx.sql, tx);
         return fn(tx);
       });
     g[GUARDED] = true;

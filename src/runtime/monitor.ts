@@ -64,3 +64,76 @@ export function statsTableSink(query: (text: string, params: unknown[]) => Promi
     );
   };
 }
+
+export interface BufferedStatsSink extends StatsSink {
+  /** Writes what is buffered (one upsert per minute, operation and outcome). Flushes are serialised. */
+  flush(): Promise<void>;
+  /** Stops the timer and flushes. */
+  close(): Promise<void>;
+}
+
+interface PendingRollup {
+  bucket: string;
+  operation: string;
+  outcome: string;
+  count: number;
+  totalMs: number;
+  buckets: number[];
+}
+
+/**
+ * The durable sink for busy writers: records are added up in memory and
+ * flushed every `flushIntervalMs` (default 5 s, unref'd timer) as one upsert
+ * per minute, operation and outcome. The write path then costs no database
+ * round trip and never queues on the fleet-wide rollup row; the price is that
+ * a crashed process loses at most one interval of counts. A failed flush keeps
+ * the counts for the next one.
+ */
+export function bufferedStatsSink(
+  query: (text: string, params: unknown[]) => Promise<unknown>,
+  options: { flushIntervalMs?: number; onError?: (e: unknown) => void } = {},
+): BufferedStatsSink {
+  let pending = new Map<string, PendingRollup>();
+  let chain: Promise<void> = Promise.resolve();
+  const add = (r: PendingRollup) => {
+    const key = `${r.bucket}|${r.operation}|${r.outcome}`;
+    const cur = pending.get(key);
+    if (!cur) return void pending.set(key, r);
+    cur.count += r.count;
+    cur.totalMs += r.totalMs;
+    r.buckets.forEach((n, i) => (cur.buckets[i]! += n));
+  };
+  const flushNow = async () => {
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending = new Map();
+    for (const [i, r] of batch.entries()) {
+      try {
+        await query(
+          `INSERT INTO expense_writer_stats AS s (bucket, operation, outcome, count, total_ms, buckets)
+           VALUES ($1::timestamptz, $2, $3, $4, $5, $6::bigint[])
+           ON CONFLICT (bucket, operation, outcome) DO UPDATE SET count = s.count + EXCLUDED.count, total_ms = s.total_ms + EXCLUDED.total_ms,
+             buckets = (SELECT array_agg(s.buckets[i] + EXCLUDED.buckets[i] ORDER BY i) FROM generate_series(1, ${LATENCY_BUCKETS_MS.length + 1}) i)`,
+          [r.bucket, r.operation, r.outcome, r.count, r.totalMs, r.buckets],
+        );
+      } catch (e) {
+        for (const rest of batch.slice(i)) add(rest);
+        (options.onError ?? ((err) => process.emitWarning(`finbrain: writer stats flush failed: ${(err as Error).message}`)))(e);
+        return;
+      }
+    }
+  };
+  const sink = (async (operation: string, outcome: Outcome | 'violation', ms: number) => {
+    const buckets = new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
+    buckets[bucketIndex(ms)] = 1;
+    add({ bucket: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), operation, outcome, count: 1, totalMs: ms, buckets });
+  }) as BufferedStatsSink;
+  const timer = setInterval(() => void sink.flush(), options.flushIntervalMs ?? 5_000);
+  timer.unref();
+  sink.flush = () => (chain = chain.then(flushNow));
+  sink.close = () => {
+    clearInterval(timer);
+    return sink.flush();
+  };
+  return sink;
+}
