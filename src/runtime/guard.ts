@@ -82,12 +82,26 @@ export class SingleWriterGuard {
         }
         return Promise.reject(err);
       }
-      if (options.markChecked && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object' && typeof args[0].submit !== 'function'))) {
+      if (options.markChecked && args[0] && typeof args[0] === 'object' && typeof args[0].submit === 'function') {
+        // A Query object keeps its identity through the pool: mark it, so the pooled client (maybe in another async context) does not check it again.
+        checked.add(args[0]);
+      } else if (options.markChecked && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object'))) {
         const config: Record<string, unknown> = typeof args[0] === 'string' ? { text: args[0] } : { ...args[0] };
         const rest = args.slice(1);
         if (typeof args[0] === 'string' && Array.isArray(rest[0])) config.values = rest.shift();
         checked.add(config);
         args = [config, ...rest];
+      }
+      const last = args[args.length - 1];
+      if (typeof last === 'function') {
+        // Callback style: count a database-guard rejection too, then hand the result on unchanged.
+        args = [
+          ...args.slice(0, -1),
+          (e: unknown, ...rest: unknown[]) => {
+            if (isDbGuardError(e)) guard.o.onViolation?.({ layer: 'database', table: 'expenses', operation: 'unknown', sql: sqlText(args[0]) ?? '', stack: '' });
+            return last(e, ...rest);
+          },
+        ];
       }
       const result = original.apply(self ?? this, args);
       if (result && typeof result.then === 'function') {

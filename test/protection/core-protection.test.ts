@@ -199,6 +199,19 @@ describe('core protection tests: rollout mode and pg escape routes [postgres]', 
     }
   });
 
+  it('14. a database-guard rejection of a callback-style query is counted as a violation', async () => {
+    rig = await makeRig('postgres');
+    const client = await rig.pool!.connect();
+    try {
+      // Inside the writer context the runtime guard lets it pass; without the marker the trigger refuses it.
+      const err = await new Promise((resolve) => withWriter(() => void client.query(INSERT, (e: unknown) => resolve(e))));
+      expect((err as { code?: string }).code).toBe('42501');
+      expect(rig.violations.map((v) => v.layer)).toEqual(['database']);
+    } finally {
+      client.release();
+    }
+  });
+
   it('11. rollout mode logs the violation instead of throwing', async () => {
     rig = await makeRig('postgres', 'log');
     // The runtime layer lets it through and reports it; the database layer still refuses.
