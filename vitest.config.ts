@@ -1,11 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // The app (app/) imports the tool by its package name, as any service does. In tests that
+    // name must be the same module instances the tests import from src/, not the built dist/.
+    alias: { finbrain: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/setup/remove-temp-trees.ts'],
     // The JSON report lets .ci/run prove the real-Postgres tests ran (none skipped).
     reporters: ['default', ['json', { outputFile: '.finbrain-test-report.json' }]],
   },

@@ -1,4 +1,4 @@
-import type { Check } from './types.js';
+import type { Check } from '../src/check-runner/check.js';
 
 /** `finbrain check codeowners`: the CODEOWNERS file itself, and that every protected path has an owner. */
 export const check: Check = {

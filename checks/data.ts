@@ -1,4 +1,4 @@
-import type { Check } from './types.js';
+import type { Check } from '../src/check-runner/check.js';
 
 /** `finbrain check data`: rows in the database that break the data standards. */
 export const check: Check = {

@@ -1,11 +1,12 @@
-import type { CheckEntry } from './types.js';
+import type { CheckRegistry } from '../src/check-runner/check.js';
+import type { RunChecksOptions, RunChecksResult } from '../src/check-runner/run-checks.js';
 
 /**
  * Every check finbrain knows, by id. `finbrain check <id>` runs one; `check all`
  * runs every one that is enabled (checks.<id>.enabled in finbrain.config.json,
  * default true). Add a check here and in checks/<id>.ts.
  */
-export const CHECKS: Record<string, CheckEntry> = {
+export const CHECKS: CheckRegistry = {
   'single-writer': {
     description: 'prove that only the canonical writer module writes protected tables',
     load: () => import('./single-writer.js').then((m) => m.check),
@@ -27,3 +28,10 @@ export const CHECKS: Record<string, CheckEntry> = {
     load: () => import('./codeowners.js').then((m) => m.check),
   },
 };
+
+/** The core of `finbrain check <id>|all`: runs the named checks (or every enabled one) over one shared file set. */
+export async function runChecks(options: RunChecksOptions): Promise<RunChecksResult> {
+  // Lazy: the CLI reads this registry to declare its subcommands and must stay light to start.
+  const { runChecks: runWith } = await import('../src/check-runner/run-checks.js');
+  return runWith(CHECKS, options);
+}

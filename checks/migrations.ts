@@ -1,4 +1,4 @@
-import type { Check } from './types.js';
+import type { Check } from '../src/check-runner/check.js';
 
 /** `finbrain check migrations`: the migration lint, on the real Postgres parser. */
 export const check: Check = {

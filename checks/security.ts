@@ -1,5 +1,5 @@
 import { sharedModuleIndex } from './shared-index.js';
-import type { Check } from './types.js';
+import type { Check } from '../src/check-runner/check.js';
 
 /** `finbrain check security`: committed env files, secrets (secretlint), dangerous code. */
 export const check: Check = {

@@ -1,5 +1,5 @@
 import { sharedModuleIndex } from './shared-index.js';
-import type { Check } from './types.js';
+import type { Check } from '../src/check-runner/check.js';
 
 /** `finbrain check single-writer`: only the writer modules write protected tables. */
 export const check: Check = {

@@ -1,4 +1,4 @@
-import { maskSecrets } from './util/mask.js';
+import { maskSecrets } from './masking/mask-passwords.js';
 
 /** 0 ok, 1 findings or a failed migration, 2 usage, config or bad input. */
 export type ExitCode = 0 | 1 | 2;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../run.js';
-import { runChecks } from '../../src/check/run-checks.js';
+import { runChecks } from '../../checks/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

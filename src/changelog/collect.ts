@@ -1,6 +1,6 @@
 import type { MigrationProject } from '../migrate/project.js';
-import { extractStaticSql } from '../migrations/static-sql.js';
-import type { RevisionFile } from '../migrations/revision-file.js';
+import { extractStaticSql } from '../revisions/static-sql.js';
+import type { RevisionFile } from '../revisions/revision-file.js';
 import { initSqlParser, splitStatements, summarizeChangeKinds } from '../sql/index.js';
 import { gitAddingAuthors } from './git-authors.js';
 

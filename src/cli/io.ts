@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { writeFileSync } from 'node:fs';
 import { describeError, isFinbrainError } from '../errors.js';
-import { createColors } from '../output/colors.js';
-import { maskSecrets } from '../util/mask.js';
+import { createColors } from '../report/colors.js';
+import { maskSecrets } from '../masking/mask-passwords.js';
 
 /** Where a command's output goes: results to stdout, diagnostics to stderr. */
 export interface CliIo {

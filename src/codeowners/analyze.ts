@@ -1,4 +1,4 @@
-import type { Finding, RuleMeta } from '../report/finding.js';
+import type { Finding, RuleMeta } from '../findings/finding.js';
 import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners } from './parse.js';
 
 export const CODEOWNERS_RULES: RuleMeta[] = [

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
-import { describeDatabaseUrl, maskSecrets } from '../util/mask.js';
+import { describeDatabaseUrl, maskSecrets } from '../masking/mask-passwords.js';
 import type { Db, QueryResult } from './types.js';
 
 export interface PgDbOptions {

@@ -36,7 +36,7 @@ export async function openPgliteDb(dataDir = 'memory://', options: { lockWaitMs?
 }
 
 /** Wraps an existing PGlite instance (for the runtime guard and tests). */
-export function wrapPglite(db: { query: Function; exec: Function; close: Function }, dataDir = 'memory://'): Db {
+export function wrapPglite(db: { query: (...args: any[]) => any; exec: (...args: any[]) => any; close: (...args: any[]) => any }, dataDir = 'memory://'): Db {
   return {
     kind: 'pglite',
     label: dataDir.startsWith('memory://') ? 'embedded PGlite (in memory)' : `embedded PGlite (${dataDir})`,

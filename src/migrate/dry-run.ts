@@ -1,4 +1,4 @@
-import type { RevisionFile } from '../migrations/revision-file.js';
+import type { RevisionFile } from '../revisions/revision-file.js';
 import { splitStatements } from '../sql/index.js';
 import { recordApplySql, recordRevertSql, type LedgerNames } from './ledger.js';
 import { runsInTransaction, type Direction } from './run-revision.js';

@@ -1,8 +1,8 @@
 import { Umzug, type UmzugStorage } from 'umzug';
 import type { Db } from '../db/types.js';
 import { MigrationFailedError, RevisionError, UsageError } from '../errors.js';
-import { multipleHeadsError } from '../migrations/graph.js';
-import type { RevisionFile } from '../migrations/revision-file.js';
+import { multipleHeadsError } from '../revisions/revision-graph.js';
+import type { RevisionFile } from '../revisions/revision-file.js';
 import { initSqlParser } from '../sql/index.js';
 import type { EventSink } from './events.js';
 import { readLedger } from './ledger.js';

@@ -1,8 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { FinbrainConfig } from '../config/schema.js';
-import { RevisionGraph } from '../migrations/graph.js';
-import { readRevisionFiles } from '../migrations/revision-file.js';
+import { RevisionGraph } from '../revisions/revision-graph.js';
+import { readRevisionFiles } from '../revisions/revision-file.js';
 
 export interface ProjectOptions {
   cwd?: string;

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Db } from '../db/types.js';
 import { MigrationFailedError, RevisionError, SqlSyntaxError } from '../errors.js';
-import type { RevisionFile } from '../migrations/revision-file.js';
+import type { RevisionFile } from '../revisions/revision-file.js';
 import { classifySql, splitStatements } from '../sql/index.js';
 import { createMigrationContext, type MigrationContext } from './context.js';
 import type { EventSink } from './events.js';

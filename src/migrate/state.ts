@@ -1,4 +1,4 @@
-import type { RevisionGraph } from '../migrations/graph.js';
+import type { RevisionGraph } from '../revisions/revision-graph.js';
 import type { LedgerRow } from './ledger.js';
 
 /** What the ledger says, held against the files. */

@@ -1,8 +1,8 @@
 import type { FinbrainConfig } from '../config/schema.js';
-import type { RevisionGraph } from '../migrations/graph.js';
-import type { RevisionFile } from '../migrations/revision-file.js';
-import { extractStaticSql } from '../migrations/static-sql.js';
-import type { Finding } from '../report/finding.js';
+import type { RevisionGraph } from '../revisions/revision-graph.js';
+import type { RevisionFile } from '../revisions/revision-file.js';
+import { extractStaticSql } from '../revisions/static-sql.js';
+import type { Finding } from '../findings/finding.js';
 import { SqlSyntaxError } from '../errors.js';
 import { classifySql, type ClassifiedStatement, type PgNode } from '../sql/index.js';
 import { LINT_RULES } from './rules.js';

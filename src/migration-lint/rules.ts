@@ -1,4 +1,4 @@
-import type { RuleMeta } from '../report/finding.js';
+import type { RuleMeta } from '../findings/finding.js';
 
 /** The lint's rules, with squawk's and strong_migrations' intent: why, and the safe pattern. */
 export const LINT_RULES: RuleMeta[] = [

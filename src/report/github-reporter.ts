@@ -1,4 +1,4 @@
-import { sortFindings, type CheckRun } from './finding.js';
+import { sortFindings, type CheckRun } from '../findings/finding.js';
 
 // GitHub workflow commands need %, CR, LF escaped in data, and also , and : in properties.
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -1,11 +1,11 @@
 import type { ChalkInstance } from 'chalk';
-import type { CheckRun } from './finding.js';
+import type { CheckRun } from '../findings/finding.js';
 import { renderGithub } from './github-reporter.js';
 import { renderJson } from './json-reporter.js';
 import { renderSarif } from './sarif-reporter.js';
 import { renderText } from './text-reporter.js';
 
-export * from './finding.js';
+export * from '../findings/finding.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];

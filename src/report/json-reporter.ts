@@ -1,4 +1,4 @@
-import { summarize, sortFindings, type CheckRun } from './finding.js';
+import { summarize, sortFindings, type CheckRun } from '../findings/finding.js';
 
 /** `{"findings":[…],"summary":{…}}`; with several checks, each finding carries its `check`. */
 export function renderJson(runs: CheckRun[]): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sortFindings, type CheckRun, type Finding } from './finding.js';
+import { sortFindings, type CheckRun, type Finding } from '../findings/finding.js';
 
 export interface SarifOptions {
   toolVersion: string;

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { summarize, sortFindings, type CheckRun, type Finding } from './finding.js';
+import { summarize, sortFindings, type CheckRun, type Finding } from '../findings/finding.js';
 
 function codeFrame(f: Finding, c: ChalkInstance): string[] {
   if (!f.snippet) return [];

@@ -1,8 +1,8 @@
-import type { Finding } from '../report/finding.js';
-import { foldExpression } from '../single-writer/fold.js';
-import type { ModuleIndex, ModuleInfo } from '../single-writer/module-index.js';
+import type { Finding } from '../findings/finding.js';
+import { foldExpression } from '../ts-analysis/fold.js';
+import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import { SinkFinder } from '../single-writer/sinks.js';
-import { ts } from '../single-writer/typescript.js';
+import { ts } from '../ts-analysis/typescript.js';
 
 /**
  * Dangerous patterns in TypeScript, found with the single-writer analyzer's

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Finding } from '../report/finding.js';
+import type { Finding } from '../findings/finding.js';
 
 const ENV_NAME = /^(\.env(\..+)?|.+\.env)$/;
 const PLACEHOLDER = /^(|<[^>]*>|\$\{[^}]*\}|x+|\*+|changeme|change_me|change-me|todo|example|placeholder|your[-_a-z]*|\.\.\.|none|null|false|true|\d{1,5}|localhost|127\.0\.0\.1|development|production|test)$/i;

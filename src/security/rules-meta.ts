@@ -1,4 +1,4 @@
-import type { RuleMeta } from '../report/finding.js';
+import type { RuleMeta } from '../findings/finding.js';
 
 export const SECURITY_RULES: RuleMeta[] = [
   {

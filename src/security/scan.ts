@@ -1,8 +1,8 @@
 import type { FinbrainConfig } from '../config/schema.js';
-import type { ProjectFiles } from '../check/project-files.js';
-import type { Finding } from '../report/finding.js';
-import type { ModuleIndex } from '../single-writer/module-index.js';
-import { globMatcher, listSourceFiles } from '../single-writer/source-files.js';
+import type { ProjectFiles } from '../check-runner/project-files.js';
+import type { Finding } from '../findings/finding.js';
+import type { ModuleIndex } from '../ts-analysis/module-index.js';
+import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import { dangerousCodeFindings } from './dangerous-code.js';
 import { envFileFindings, isEnvFile } from './env-files.js';
 import { scanSecrets } from './secrets.js';

@@ -1,7 +1,7 @@
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import picomatch from 'picomatch';
-import type { Finding } from '../report/finding.js';
-import { maskRange, maskValue } from './mask.js';
+import type { Finding } from '../findings/finding.js';
+import { maskRange, maskValue } from './mask-secret.js';
 import { npmrcAuthTokenRule } from './rules/npmrc-auth-token.js';
 import { postgresUrlPasswordRule } from './rules/postgres-url-password.js';
 

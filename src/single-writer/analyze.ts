@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ts } from './typescript.js';
+import { ts } from '../ts-analysis/typescript.js';
 import { SqlSyntaxError } from '../errors.js';
-import type { Finding } from '../report/finding.js';
+import type { Finding } from '../findings/finding.js';
 import { classifySql, createTableMatcher, initSqlParser, type TableMatcher, type WriteOperation } from '../sql/index.js';
-import { NAME_PLACEHOLDER_PREFIX } from './fold.js';
-import { ModuleIndex, type ModuleInfo } from './module-index.js';
+import { NAME_PLACEHOLDER_PREFIX } from '../ts-analysis/fold.js';
+import { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 import { PROTECTED_WRITE, UNVERIFIABLE_SQL } from './rules.js';
 import { SinkFinder, type Sink } from './sinks.js';
-import { globMatcher, listSourceFiles } from './source-files.js';
+import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 
 export interface SingleWriterOptions {
   root: string;

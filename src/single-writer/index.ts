@@ -8,7 +8,7 @@
  */
 export { analyzeSingleWriter, type SingleWriterOptions, type SingleWriterResult } from './analyze.js';
 export { SinkFinder, type Sink } from './sinks.js';
-export { foldExpression, isSqlShaped, type FoldedText } from './fold.js';
-export { ModuleIndex, type ModuleInfo } from './module-index.js';
+export { foldExpression, isSqlShaped, type FoldedText } from '../ts-analysis/fold.js';
+export { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL } from './rules.js';
-export { listSourceFiles, globMatcher } from './source-files.js';
+export { listSourceFiles, globMatcher } from '../ts-analysis/source-files.js';

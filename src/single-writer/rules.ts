@@ -1,4 +1,4 @@
-import type { RuleMeta } from '../report/finding.js';
+import type { RuleMeta } from '../findings/finding.js';
 
 export const PROTECTED_WRITE = 'single-writer/protected-write';
 export const UNVERIFIABLE_SQL = 'single-writer/unverifiable-sql';

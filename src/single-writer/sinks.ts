@@ -1,7 +1,7 @@
-import { ts } from './typescript.js';
+import { ts } from '../ts-analysis/typescript.js';
 import type { WriteOperation } from '../sql/index.js';
-import { foldExpression, foldTaggedTemplate, isConst, isSqlShaped, type FoldedText } from './fold.js';
-import type { ModuleIndex, ModuleInfo } from './module-index.js';
+import { foldExpression, foldTaggedTemplate, isConst, isSqlShaped, type FoldedText } from '../ts-analysis/fold.js';
+import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 
 /**
  * Where SQL text reaches the database. A call is a sink when its receiver

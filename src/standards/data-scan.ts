@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { DatabaseError } from '../errors.js';
-import type { Finding, RuleMeta } from '../report/finding.js';
+import type { Finding, RuleMeta } from '../findings/finding.js';
 import { checkAmount } from './amount.js';
 import { minorUnits, normaliseCurrency } from './currency.js';
 import { normaliseSource, type StandardsOptions } from './expense.js';

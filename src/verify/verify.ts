@@ -7,7 +7,7 @@ import { DatabaseError } from '../errors.js';
 import { migrateDown, migrateUp } from '../migrate/engine.js';
 import { ledgerNames } from '../migrate/ledger.js';
 import { loadProject, type ProjectOptions } from '../migrate/project.js';
-import { describeDatabaseUrl } from '../util/mask.js';
+import { describeDatabaseUrl } from '../masking/mask-passwords.js';
 import { diffSnapshots, snapshotSchema } from './schema-snapshot.js';
 
 export interface VerifyOptions extends ProjectOptions {

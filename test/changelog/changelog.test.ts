@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync, renameSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { runChangelog } from '../../src/changelog/run-changelog.js';
 import { START_MARKER, END_MARKER } from '../../src/changelog/render.js';
 import { runCli } from '../helpers/cli.js';
 import { sqlRevision } from '../helpers/revisions.js';
-import { git, makeTree, writeTree } from '../helpers/tmp.js';
+import { git, makeTree, tempDir, writeTree } from '../helpers/tmp.js';
 
 const alice = { name: 'alice', email: 'alice@example.com' };
 const bob = { name: 'bob', email: 'bob@example.com' };
@@ -45,7 +44,7 @@ describe('changelog authors from one git log pass', () => {
     writeTree(origin, { 'migrations/b2_x.sql': sqlRevision({ id: 'b2', revises: 'a1', up: 'CREATE TABLE u (id int);' }) });
     git(origin, ['add', '-A']);
     git(origin, ['commit', '-q', '-m', 'second'], bob);
-    const clone = join(mkdtempSync(join(tmpdir(), 'finbrain-shallow-')), 'c');
+    const clone = join(tempDir('finbrain-shallow-'), 'c');
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);
     const r = await runChangelog({ cwd: clone, dryRun: true });
     expect(r.warnings.join('\n')).toMatch(/shallow clone/);

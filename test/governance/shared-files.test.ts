@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runChecks } from '../../src/check/run-checks.js';
-import type { ModuleIndex } from '../../src/single-writer/module-index.js';
+import { runChecks } from '../../checks/index.js';
+import type { ModuleIndex } from '../../src/ts-analysis/module-index.js';
 import { fixtureRepo } from './fixtures.js';
 
 describe('check all shares one file set', () => {

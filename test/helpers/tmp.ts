@@ -2,12 +2,36 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { onTestFinished } from 'vitest';
 
-/** A temp directory populated from a map of relative paths to contents. */
+const created = new Set<string>();
+
+/**
+ * A temp directory populated from a map of relative paths to contents. It is
+ * removed when the test that made it finishes, or (made outside a test, e.g.
+ * in beforeAll) after its test file (test/setup/remove-temp-trees.ts).
+ */
 export function makeTree(files: Record<string, string>, prefix = 'finbrain-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   writeTree(dir, files);
   return dir;
+}
+
+/** An empty temp directory with the same clean-up as makeTree. */
+export function tempDir(prefix = 'finbrain-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.add(dir);
+  try {
+    onTestFinished(() => removeTree(dir));
+  } catch {
+    // Not inside a test: removed after the file.
+  }
+  return dir;
+}
+
+/** Removes every tree this test file made and has not removed yet. */
+export function removeAllTrees(): void {
+  for (const dir of created) removeTree(dir);
 }
 
 export function writeTree(dir: string, files: Record<string, string>): void {
@@ -19,6 +43,7 @@ export function writeTree(dir: string, files: Record<string, string>): void {
 }
 
 export function removeTree(dir: string): void {
+  created.delete(dir);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -103,7 +103,7 @@ describe('the embedded default', () => {
     expect(status.applied.map((a: { revision: string }) => a.revision)).toEqual(['a1', 'b2']);
     expect(status.pending).toEqual([]);
     expect(status.drift).toEqual([]);
-    expect(s.stdout).not.toMatch(/\u001b\[/);
+    expect(s.stdout).not.toMatch(new RegExp(String.fromCharCode(27) + "\\["));
   });
 
   it('writes new and merge revisions that chain from the head', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRevisionFile } from '../../src/migrations/revision-file.js';
-import { RevisionGraph } from '../../src/migrations/graph.js';
+import { parseRevisionFile } from '../../src/revisions/revision-file.js';
+import { RevisionGraph } from '../../src/revisions/revision-graph.js';
 import { RevisionError } from '../../src/errors.js';
 
 const sql = (id: string, revises: string, body = 'SELECT 1;', extra = '') => `-- summary of ${id}

@@ -5,7 +5,7 @@ import { openPgDb } from '../../src/db/pg-db.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import { SingleWriterGuard, type Violation } from '../../src/runtime/guard.js';
 import { WriterMonitor, statsTableSink } from '../../src/runtime/monitor.js';
-import { ExpenseWriter } from '../../src/writer/expense-writer.js';
+import { ExpenseWriter } from '../../app/writer/expense-writer.js';
 import { pgPoolTransactor, pgliteTransactor } from '../../src/writer/transactor.js';
 import { createScratchDatabase } from '../helpers/backends.js';
 

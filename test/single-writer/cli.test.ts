@@ -20,7 +20,7 @@ describe('finbrain check single-writer (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('src/reports/cleanup.ts');
     expect(r.stdout).toMatch(/4:9 +error +DELETE from protected table expenses outside the canonical writer/);
-    expect(r.stdout).toMatch(/> 4 \|   await pool\.query\('DELETE FROM expenses WHERE amount < 0'\);/);
+    expect(r.stdout).toMatch(/> 4 \| {3}await pool\.query\('DELETE FROM expenses WHERE amount < 0'\);/);
     expect(r.stdout).toMatch(/fix: Route this write through the canonical writer/);
     expect(r.stdout).toMatch(/5:9 +warning/);
     expect(r.stdout).not.toContain('src/writer/index.ts');

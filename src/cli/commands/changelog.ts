@@ -26,7 +26,7 @@ export function changelogCommand(): Command {
       const json = o.json || o.format === 'json';
       const io = createIo({ json });
       await runAction(io, async () => {
-        const { runChangelog } = await import('../../changelog/run-changelog.js');
+        const { runChangelog } = await import('../../changelog/index.js');
         const r = await runChangelog({ root: o.root, configPath: o.config, file: o.file, check: o.check || json, dryRun: o.stdout });
         for (const w of r.warnings) io.err(`${io.errColors.yellow('warning:')} ${w}\n`);
         if (json) {

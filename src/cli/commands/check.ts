@@ -25,7 +25,7 @@ async function runCheckCommand(ids: string[], flags: CheckFlags): Promise<void> 
   const format = flags.json ? 'json' : flags.format;
   const io = createIo({ json: format !== 'text' });
   await runAction(io, async () => {
-    const { runChecks } = await import('../../check/run-checks.js');
+    const { runChecks } = await import('../../../checks/index.js');
     const { reporters, exitCodeFor } = await import('../../report/index.js');
     const { packageVersion } = await import('../version.js');
     const { runs } = await runChecks({ ids, root: flags.root, configPath: flags.config, strict: flags.strict, warn: (m) => io.err(`${m}\n`) });

@@ -19,8 +19,8 @@ function common(cmd: Command, example: string): Command {
 
 /** Progress goes to stderr: a line per migration as it runs, then its duration. */
 async function onEvents(io: CliIo) {
-  const { renderEvent } = await import('../../migrate/report.js');
-  return (e: import('../../migrate/events.js').MigrateEvent) => {
+  const { renderEvent } = await import('../../report/migrate-report.js');
+  return (e: import('../../migrate/index.js').MigrateEvent) => {
     if (e.type === 'notice') return void io.err(`${renderEvent(e, io.errColors)}\n`);
     if (io.json) return;
     if (io.interactive || e.type === 'retry') io.err(`${renderEvent(e, io.errColors)}\n`);
@@ -49,8 +49,8 @@ export function migrateCommand(): Command {
   ).action(async (o: Common & { to?: string; dryRun?: boolean; sql?: boolean; concurrent?: boolean; allowDrift?: boolean }) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateUp } = await import('../../migrate/engine.js');
-      const { renderRun } = await import('../../migrate/report.js');
+      const { migrateUp } = await import('../../migrate/index.js');
+      const { renderRun } = await import('../../report/migrate-report.js');
       const r = await migrateUp({ ...base(o), to: o.to, dryRun: o.dryRun || o.sql, concurrent: o.concurrent, allowDrift: o.allowDrift, onEvent: await onEvents(io) });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderRun(r, io.colors));
     });
@@ -69,8 +69,8 @@ export function migrateCommand(): Command {
   ).action(async (o: Common & { to?: string; steps?: number; dryRun?: boolean; sql?: boolean; concurrent?: boolean }) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateDown } = await import('../../migrate/engine.js');
-      const { renderRun } = await import('../../migrate/report.js');
+      const { migrateDown } = await import('../../migrate/index.js');
+      const { renderRun } = await import('../../report/migrate-report.js');
       const r = await migrateDown({ ...base(o), to: o.to, steps: o.steps, dryRun: o.dryRun || o.sql, concurrent: o.concurrent, onEvent: await onEvents(io) });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderRun(r, io.colors));
     });
@@ -80,8 +80,8 @@ export function migrateCommand(): Command {
     async (o: Common) => {
       const io = createIo(o);
       await runAction(io, async () => {
-        const { migrateStatus } = await import('../../migrate/inspect.js');
-        const { renderStatus } = await import('../../migrate/report.js');
+        const { migrateStatus } = await import('../../migrate/index.js');
+        const { renderStatus } = await import('../../report/migrate-report.js');
         const r = await migrateStatus({ ...base(o), onEvent: await onEvents(io) });
         io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderStatus(r, io.colors));
       });
@@ -92,8 +92,8 @@ export function migrateCommand(): Command {
     async (o: Common) => {
       const io = createIo(o);
       await runAction(io, async () => {
-        const { migrateHistory } = await import('../../migrate/inspect.js');
-        const { renderHistory } = await import('../../migrate/report.js');
+        const { migrateHistory } = await import('../../migrate/index.js');
+        const { renderHistory } = await import('../../report/migrate-report.js');
         const r = await migrateHistory(base(o));
         io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderHistory(r));
       });
@@ -103,8 +103,8 @@ export function migrateCommand(): Command {
   common(migrate.command('heads').description('revisions nothing revises yet'), 'finbrain migrate heads').action(async (o: Common) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateHeads } = await import('../../migrate/inspect.js');
-      const { renderHeads } = await import('../../migrate/report.js');
+      const { migrateHeads } = await import('../../migrate/index.js');
+      const { renderHeads } = await import('../../report/migrate-report.js');
       const r = await migrateHeads(base(o));
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderHeads(r));
     });
@@ -122,8 +122,8 @@ export function migrateCommand(): Command {
   ).action(async (message: string, o: Common & { ts?: boolean; transaction?: boolean }) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateNew } = await import('../../migrate/authoring.js');
-      const { renderNew } = await import('../../migrate/report.js');
+      const { migrateNew } = await import('../../migrate/index.js');
+      const { renderNew } = await import('../../report/migrate-report.js');
       const r = await migrateNew({ ...base(o), message, format: o.ts ? 'ts' : 'sql', transaction: o.transaction !== false });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderNew(r));
     });
@@ -138,8 +138,8 @@ export function migrateCommand(): Command {
   ).action(async (rev: string, o: Common) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateStamp } = await import('../../migrate/stamp.js');
-      const { renderStamp } = await import('../../migrate/report.js');
+      const { migrateStamp } = await import('../../migrate/index.js');
+      const { renderStamp } = await import('../../report/migrate-report.js');
       const r = await migrateStamp({ ...base(o), target: rev, onEvent: await onEvents(io) });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderStamp(r));
     });
@@ -155,8 +155,8 @@ export function migrateCommand(): Command {
   ).action(async (revisions: string[], o: Common & { message?: string }) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateMerge } = await import('../../migrate/authoring.js');
-      const { renderNew } = await import('../../migrate/report.js');
+      const { migrateMerge } = await import('../../migrate/index.js');
+      const { renderNew } = await import('../../report/migrate-report.js');
       const r = await migrateMerge({ ...base(o), revisions, message: o.message });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : renderNew(r));
     });
@@ -172,8 +172,8 @@ export function migrateCommand(): Command {
   ).action(async (o: Common & { versionTable: string }) => {
     const io = createIo(o);
     await runAction(io, async () => {
-      const { migrateAdopt } = await import('../../migrate/stamp.js');
-      const { renderStamp } = await import('../../migrate/report.js');
+      const { migrateAdopt } = await import('../../migrate/index.js');
+      const { renderStamp } = await import('../../report/migrate-report.js');
       const r = await migrateAdopt({ ...base(o), versionTable: o.versionTable, onEvent: await onEvents(io) });
       io.out(io.json ? `${JSON.stringify(r, null, 2)}\n` : `adopted from ${o.versionTable} (${r.alembicVersions.join(', ')}): ${renderStamp(r)}`);
     });
@@ -191,8 +191,8 @@ export function migrateCommand(): Command {
     .action(async (o: Common & { strict?: boolean }) => {
       const io = createIo(o);
       await runAction(io, async () => {
-        const { migrateVerify } = await import('../../verify/verify.js');
-        const { renderVerify, renderVerifyStep } = await import('../../verify/report.js');
+        const { migrateVerify } = await import('../../verify/index.js');
+        const { renderVerify, renderVerifyStep } = await import('../../report/verify-report.js');
         const r = await migrateVerify({
           databaseUrl: o.databaseUrl,
           configPath: o.config,

@@ -25,9 +25,9 @@ export interface ModuleInfo {
   imports: Map<string, ImportBinding>;
   /** Local exports: exported name → local name. */
   exports: Map<string, string>;
-  /** `export { a as b } from './x'`: exported name → binding in another module. */
+  /** `export { a as b } from '../single-writer/x'`: exported name → binding in another module. */
   reExports: Map<string, ImportBinding>;
-  /** `export * from './x'`. */
+  /** `export * from '../single-writer/x'`. */
   starExports: string[];
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { DatabaseError } from '../errors.js';
-import { LATENCY_BUCKETS_MS } from './monitor.js';
+import { LATENCY_BUCKETS_MS } from '../runtime/monitor.js';
 
 export interface SlaTargets {
   successRate: number;
@@ -74,14 +74,3 @@ export async function slaReport(db: Db, windowMinutes: number, targets: SlaTarge
   return { windowMinutes, total, byOutcome, successRate, p50Ms: quantileFromBuckets(hist, 0.5), p95Ms: p95, p99Ms: quantileFromBuckets(hist, 0.99), violations, targets, breaches };
 }
 
-export function renderSla(r: SlaReport): string {
-  const ms = (v: number | null) => (v === null ? 'n/a' : v === Infinity ? '> 1000 ms' : `≤ ${v} ms`);
-  const lines = [
-    `window: last ${r.windowMinutes} min, ${r.total} writer operation(s) (${Object.entries(r.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ') || 'no traffic'})`,
-    `success rate: ${r.successRate === null ? 'n/a' : `${(r.successRate * 100).toFixed(3)}%`} (target ≥ ${(r.targets.successRate * 100).toFixed(1)}%)`,
-    `latency: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (target < ${r.targets.p95Ms} ms), p99 ${ms(r.p99Ms)}`,
-    `single-writer violations: ${r.violations.runtime} runtime, ${r.violations.database} database (allowed: ${r.targets.maxViolations})`,
-    r.breaches.length ? `SLA BREACHED: ${r.breaches.join('; ')}` : 'SLA met',
-  ];
-  return `${lines.join('\n')}\n`;
-}

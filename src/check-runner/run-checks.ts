@@ -1,8 +1,7 @@
-import { CHECKS } from '../../checks/index.js';
-import type { CheckContext } from '../../checks/types.js';
+import type { CheckContext, CheckRegistry } from './check.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import type { CheckRun } from '../report/finding.js';
+import type { CheckRun } from '../findings/finding.js';
 import { ProjectFiles } from './project-files.js';
 
 export interface RunChecksOptions {
@@ -22,17 +21,17 @@ export interface RunChecksResult {
   files: ProjectFiles;
 }
 
-export function enabledCheckIds(checks: Record<string, { enabled?: boolean } | undefined>): string[] {
-  return Object.keys(CHECKS).filter((id) => checks[id]?.enabled !== false);
+export function enabledCheckIds(registry: CheckRegistry, checks: Record<string, { enabled?: boolean } | undefined>): string[] {
+  return Object.keys(registry).filter((id) => checks[id]?.enabled !== false);
 }
 
 /** Runs one or more checks in one process over one shared file set. */
-export async function runChecks(options: RunChecksOptions): Promise<RunChecksResult> {
+export async function runChecks(registry: CheckRegistry, options: RunChecksOptions): Promise<RunChecksResult> {
   const { config, root } = loadConfig({ cwd: options.cwd, root: options.root, configPath: options.configPath });
-  const ids = options.ids.includes('all') ? enabledCheckIds(config.checks as Record<string, { enabled?: boolean }>) : options.ids;
+  const ids = options.ids.includes('all') ? enabledCheckIds(registry, config.checks as Record<string, { enabled?: boolean }>) : options.ids;
   for (const id of ids) {
-    if (!CHECKS[id]) {
-      throw new UsageError(`unknown check "${id}"`, { hint: `Known checks: ${Object.keys(CHECKS).join(', ')}, all.` });
+    if (!registry[id]) {
+      throw new UsageError(`unknown check "${id}"`, { hint: `Known checks: ${Object.keys(registry).join(', ')}, all.` });
     }
   }
   const context: CheckContext = {
@@ -44,7 +43,7 @@ export async function runChecks(options: RunChecksOptions): Promise<RunChecksRes
   };
   const runs: CheckRun[] = [];
   for (const id of ids) {
-    const check = await CHECKS[id]!.load();
+    const check = await registry[id]!.load();
     runs.push(await check.run(context));
   }
   return { root, runs, files: context.files };

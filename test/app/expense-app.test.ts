@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { openPgDb } from '../../src/db/pg-db.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import { createScratchDatabase, describePostgres } from '../helpers/backends.js';
-import { REPO } from './setup.js';
+import { REPO } from '../protection/setup.js';
 
 describe('the README runtime example', () => {
-  it('runs as documented (npx tsx examples/expense-app.ts) and shows all three layers', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/expense-app.ts'], { cwd: REPO, encoding: 'utf8' });
+  it('runs as documented (npx tsx app/expense-app.ts) and shows all three layers', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'app/expense-app.ts'], { cwd: REPO, encoding: 'utf8' });
     expect(out).toContain('created expense 1: 1250.5000 BDT via chat');
     expect(out).toContain('replayed=true');
     expect(out).toMatch(/runtime guard: single-writer violation: INSERT on protected table expenses/);
@@ -28,7 +28,7 @@ describePostgres('the writer-only role script', () => {
       await c.connect();
       // Roles are cluster-wide: everything happens in a transaction that is rolled back.
       await c.query('BEGIN');
-      await c.query(readFileSync(new URL('../../examples/writer-roles.sql', import.meta.url), 'utf8'));
+      await c.query(readFileSync(new URL('../../app/writer-roles.sql', import.meta.url), 'utf8'));
       await c.query("INSERT INTO users (external_id) VALUES ('u')");
       await c.query('SET LOCAL ROLE finbrain_app');
       await c.query('SELECT count(*) FROM expenses');

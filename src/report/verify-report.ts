@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { VerifyResult, VerifyStep } from './verify.js';
+import type { VerifyResult, VerifyStep } from '../verify/verify.js';
 
 export function renderVerifyStep(s: VerifyStep, c: ChalkInstance): string {
   const head =

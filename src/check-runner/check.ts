@@ -1,6 +1,6 @@
-import type { FinbrainConfig } from '../src/config/schema.js';
-import type { CheckRun } from '../src/report/finding.js';
-import type { ProjectFiles } from '../src/check/project-files.js';
+import type { FinbrainConfig } from '../config/schema.js';
+import type { CheckRun } from '../findings/finding.js';
+import type { ProjectFiles } from './project-files.js';
 
 export interface CheckContext {
   /** Project root (the directory holding finbrain.config.json, or --root). */
@@ -17,7 +17,10 @@ export interface CheckContext {
   warn(message: string): void;
 }
 
-/** One governance check: a module in checks/ with this interface. */
+/**
+ * One governance check: a module in the top-level checks/ folder implements
+ * this contract; the runner never imports checks/ (the registry is passed in).
+ */
 export interface Check {
   id: string;
   description: string;
@@ -29,3 +32,6 @@ export interface CheckEntry {
   /** Lazy, so `check codeowners` never loads ts-morph. */
   load(): Promise<Check>;
 }
+
+/** Check ids to their lazily loaded modules. */
+export type CheckRegistry = Record<string, CheckEntry>;

@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
-import type { MigrateRunResult } from './engine.js';
-import type { HistoryEntry, StatusResult } from './inspect.js';
-import type { NewRevisionResult } from './authoring.js';
-import type { StampResult } from './stamp.js';
-import type { MigrateEvent } from './events.js';
+import type { MigrateRunResult } from '../migrate/engine.js';
+import type { HistoryEntry, StatusResult } from '../migrate/inspect.js';
+import type { NewRevisionResult } from '../migrate/authoring.js';
+import type { StampResult } from '../migrate/stamp.js';
+import type { MigrateEvent } from '../migrate/events.js';
 
 /** Pure text renderers for migrate results; JSON is the result object itself. */
 export const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);

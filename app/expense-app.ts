@@ -1,10 +1,10 @@
 /**
  * A runnable example of FinBrain's three protection layers on the embedded
- * database: `npx tsx examples/expense-app.ts`.
+ * database: `npx tsx app/expense-app.ts`.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { ExpenseWriter } from './writer/expense-writer.js';
 import {
-  ExpenseWriter,
   SingleWriterGuard,
   SingleWriterViolationError,
   WriterMonitor,
@@ -12,8 +12,8 @@ import {
   pgliteTransactor,
   statsTableSink,
   withWriter,
-} from '../src/index.js';
-import { wrapPglite } from '../src/db/pglite-db.js';
+  wrapPglite,
+} from 'finbrain';
 
 const pglite = await PGlite.create(); // in memory
 await migrateUp({ cwd: new URL('..', import.meta.url).pathname, db: wrapPglite(pglite) });

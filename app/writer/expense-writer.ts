@@ -1,8 +1,6 @@
 import { ZodError } from 'zod';
-import type { WriterMonitor, Outcome } from '../runtime/monitor.js';
-import { withWriter } from '../runtime/writer-context.js';
-import { DEFAULT_STANDARDS, expenseInputSchema, type Expense, type ExpenseInput, type StandardsOptions } from '../standards/index.js';
-import type { Transactor, Tx } from './transactor.js';
+// The app uses finbrain the way any service does: by its package name, never by a path into src/.
+import { DEFAULT_STANDARDS, expenseInputSchema, withWriter, type Expense, type ExpenseInput, type Outcome, type StandardsOptions, type Transactor, type Tx, type WriterMonitor } from 'finbrain';
 
 /**
  * The canonical expense writer: the only module allowed to write `expenses`
@@ -63,11 +61,9 @@ function classify(e: unknown): Outcome {
 
 export class ExpenseWriter {
   private readonly schema;
-  private readonly patchSchema;
 
   constructor(private readonly o: WriterOptions) {
     this.schema = expenseInputSchema(o.standards ?? DEFAULT_STANDARDS);
-    this.patchSchema = this.schema;
   }
 
   private validate(input: ExpenseInput, prefix = ''): Expense {

@@ -1,0 +1,2 @@
+/** The entry point of `finbrain migrate verify`. */
+export { migrateVerify } from './verify.js';
