@@ -11,4 +11,5 @@ export { SinkFinder, type Sink } from './sinks.js';
 export { foldExpression, isSqlShaped, type FoldedText } from '../ts-analysis/fold.js';
 export { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL } from './rules.js';
+export { COVERAGE_RULES, nothingProtected, noSourceFiles } from './coverage-findings.js';
 export { listSourceFiles, globMatcher } from '../ts-analysis/source-files.js';
