@@ -24,10 +24,12 @@ function missingBuildFix(dir) {
   }
   const resolved = installedFrom(nodeModules);
   if (resolved?.startsWith('git')) {
+    const key = resolved.replace(/#.*$/, '');
     return (
       `This copy was installed from git (${resolved}), and npm did not run finbrain's \`prepare\` build: install scripts of git dependencies are blocked\n` +
       '(--ignore-scripts, --strict-allow-scripts, or npm 12 and later without an allowScripts entry).\n' +
-      `Fix: allow it in your package.json, "allowScripts": { "${resolved}": true }, then reinstall (rm -rf node_modules/finbrain && npm install);\n` +
+      `Fix: allow it in your package.json, "allowScripts": { "${key}": true, "esbuild": false } (esbuild's own script is optional for finbrain),\n` +
+      'then reinstall without --ignore-scripts (rm -rf node_modules/finbrain && npm install);\n' +
       'or install a release tarball instead (`npm pack` in a finbrain checkout after `npm ci`, then `npm i -D ./finbrain-<version>.tgz`).'
     );
   }
