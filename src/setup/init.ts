@@ -95,13 +95,13 @@ function nextSteps(o: { owners: string[]; existingCodeowners?: string; protected
   steps.push('npx finbrain migrate new "create payments"   # write your first revision (fill in its -- migrate:up / -- migrate:down SQL)');
   steps.push("npx finbrain protect payments --writer 'src/payments/**'   # the one module allowed to write that table");
   steps.push('npx finbrain migrate up   # DATABASE_URL, or the embedded database in .finbrain/');
-  steps.push('npx finbrain changelog    # CHANGELOG.md from migrations/ (CI runs changelog --check)');
+  steps.push('git add -A && git commit, then: npx finbrain changelog   # CHANGELOG.md from migrations/, authors from git (CI runs changelog --check); commit it too');
   if (o.existingCodeowners) {
     steps.push(`Add owners for ${o.protectedPaths.join(', ')} to ${o.existingCodeowners} (finbrain did not edit it), e.g. \`${codeownersPattern(o.protectedPaths[0]!)} @your-org/your-team\`.`);
   } else if (!o.owners.length) {
     steps.push(`Create .github/CODEOWNERS giving ${o.protectedPaths.join(', ')} an owner (or start again with \`finbrain init --owner @your-org/your-team\`).`);
   }
-  steps.push('npx finbrain check all    # then commit, and push: .github/workflows/finbrain.yml runs the same checks');
+  steps.push('npx finbrain check all    # then push: .github/workflows/finbrain.yml runs the same checks on every pull request');
   return steps;
 }
 

@@ -190,7 +190,7 @@ function nextSteps(table: string, writers: { glob: string }[], unowned: string[]
     );
   }
   steps.push(`Write ${table} only through ${writers.map((w) => w.glob).join(', ')}: \`npx finbrain check single-writer\` reports any other write.`);
-  steps.push('npx finbrain changelog   # then commit');
+  steps.push('git add -A && git commit, then: npx finbrain changelog   # authors come from git; commit CHANGELOG.md too');
   return steps;
 }
 
