@@ -68,7 +68,7 @@ npx finbrain init --owner @acme/payments-team
 if npx finbrain init >/dev/null 2>&1; then fail "a second init must refuse to overwrite"; fi
 
 step "README 3: npx finbrain migrate new \"create payments\", filled in"
-CREATED="$(npx finbrain migrate new "create payments" --json | node -e 'process.stdin.on("data",(d)=>process.stdout.write(JSON.parse(d).file))')"
+CREATED="$(npx finbrain migrate new "create payments" --json | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).file))')"
 node -e '
   const fs = require("node:fs");
   const f = process.argv[1];
