@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { readRevisionFiles } from '../revisions/revision-file.js';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { isFinbrainError, UsageError } from '../errors.js';
 import { CODEOWNERS_LOCATIONS, parseCodeowners } from '../codeowners/parse.js';
 import { codeownersPattern } from '../codeowners/analyze.js';
 import { CONFIG_FILE_NAME, WORKFLOW_FILE } from '../codeowners/protected-paths.js';
@@ -46,6 +47,7 @@ export async function init(o: InitOptions = {}): Promise<InitResult> {
   for (const owner of owners) validateOwner(owner);
 
   const layout = detectProject(root, migrationsDir);
+  await refuseForeignMigrations(root, migrationsDir);
   const ext = layout.language === 'typescript' ? SOURCE_EXTENSIONS : JS_EXTENSIONS;
   const sourceFoldersAssumed = layout.sourceFolders.length === 0 && !layout.rootSourceFiles;
   const folders = sourceFoldersAssumed ? ['src'] : layout.sourceFolders;
@@ -130,5 +132,25 @@ function validateOwner(owner: string): void {
   const { issues } = parseCodeowners(`/x ${owner}`);
   if (issues.length || /\s/.test(owner)) {
     throw new UsageError(`--owner "${owner}" is not an owner GitHub accepts`, { hint: 'Write owners as @user, @org/team or name@example.com; nothing was written.' });
+  }
+}
+
+/**
+ * A migrations folder another tool already uses (knex, TypeORM, …) holds files
+ * finbrain would read as revisions and reject: every `migrate` command would
+ * then exit 2. Say so now and point at another folder.
+ */
+async function refuseForeignMigrations(root: string, migrationsDir: string): Promise<void> {
+  const dir = resolve(root, migrationsDir);
+  if (!existsSync(dir)) return;
+  try {
+    await readRevisionFiles(dir, root);
+  } catch (e) {
+    if (!isFinbrainError(e)) throw e;
+    throw new UsageError(`${migrationsDir}/ already holds files that are not finbrain revisions (${e.files?.join(', ') ?? e.message}); nothing was written`, {
+      files: e.files,
+      hint: `Keep them where they are and give finbrain its own folder: finbrain init --migrations-dir db/finbrain-migrations (or move them).`,
+      cause: e,
+    });
   }
 }

@@ -147,7 +147,13 @@ function exampleFile(glob: string): string {
 function tableCreated(graph: RevisionGraph, name: { table: string; schema?: string }): boolean {
   for (const f of graph.order) {
     if (f.format === 'ts') return true;
-    for (const s of splitStatements(f.upSql ?? '')) {
+    let statements;
+    try {
+      statements = splitStatements(f.upSql ?? '');
+    } catch {
+      return true; // `migrate` reports a revision that does not parse; this is only a hint.
+    }
+    for (const s of statements) {
       const rel = s.kind === 'CreateStmt' ? (s.node.relation as { relname?: string; schemaname?: string } | undefined) : undefined;
       if (rel?.relname === name.table && (!name.schema || !rel.schemaname || rel.schemaname === name.schema)) return true;
     }

@@ -159,6 +159,19 @@ describe('finbrain init refuses, exits 2 and writes nothing', () => {
     expect(treeSnapshot(dir)).toEqual(before);
   });
 
+  it('when the migrations folder already belongs to another tool (its files are not revisions)', async () => {
+    const dir = makeTree({ 'package.json': '{"name":"svc"}', 'migrations/20200101_create_users.ts': "exports.up = (knex) => knex.schema.createTable('users', () => {});\n" });
+    const before = treeSnapshot(dir);
+    const r = await runCli(['init'], { cwd: dir, env: noDb });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('migrations/ already holds files that are not finbrain revisions (migrations/20200101_create_users.ts); nothing was written');
+    expect(r.stderr).toMatch(/fix: .*--migrations-dir/);
+    expect(treeSnapshot(dir)).toEqual(before);
+    // Its own folder is fine.
+    expect((await runCli(['init', '--migrations-dir', 'db/finbrain'], { cwd: dir, env: noDb })).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'finbrain.config.json'), 'utf8')).migrationsDir).toBe('db/finbrain');
+  });
+
   it('on a migrations folder outside the project', async () => {
     const parent = tempDir();
     writeTree(parent, { 'svc/package.json': '{"name":"svc"}' });
