@@ -84,9 +84,7 @@ export async function protect(o: ProtectOptions): Promise<ProtectResult> {
     // An explicit list of protected paths does not follow the writers by itself.
     if (owners && Array.isArray(owners.protectedPaths)) appendUnique(owners, 'protectedPaths', writers.map((w) => writerPath(w.glob)));
   });
-  const codeowners = configEdit.config.checks.codeowners.protectedPaths
-    ? { added: [], unowned: [] }
-    : planWriterOwners(root, configRel, writers.map((w) => ({ path: writerPath(w.glob), files: w.files })));
+  const codeowners = planWriterOwners(root, configRel, writers.map((w) => ({ path: writerPath(w.glob), files: w.files })));
 
   // Writes start here.
   const created = await migrateNew({ root, configPath: loaded.file, message: `protect ${o.table}`, now: o.now });

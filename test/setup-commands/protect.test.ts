@@ -116,6 +116,7 @@ describe('finbrain protect', () => {
     writeFileSync(configFile, JSON.stringify(config));
     expect((await runCli(['protect', 'payments', '--writer', 'src/payments/**'], { cwd: dir, env: noDb })).code).toBe(0);
     expect(JSON.parse(readFileSync(configFile, 'utf8')).checks.codeowners.protectedPaths).toEqual(['migrations/', 'src/payments/']);
+    expect(readFileSync(join(dir, '.github/CODEOWNERS'), 'utf8')).toContain('/src/payments/ @acme/payments');
   });
 });
 
