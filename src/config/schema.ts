@@ -47,6 +47,8 @@ export const SingleWriterSchema = z.strictObject({
     .default(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', 'migrations/**', '**/node_modules/**']),
   /** Functions or objects (by import name) that wrap a database client and forward SQL to it. */
   wrappers: z.array(z.string().min(1)).default([]),
+  /** Reuse results for unchanged files from `.finbrain/cache/` (keyed by content hashes, finbrain version and this section). */
+  cache: z.boolean().default(true),
 });
 
 export const CheckToggleSchema = z.strictObject({ enabled: z.boolean().default(true) });

@@ -1,14 +1,113 @@
 /**
- * The single-writer analyzer, and the pieces other checks reuse:
- * - `SinkFinder.sinkAt(node, module)`: is this call or tagged template a
- *   database sink, and what SQL (or builder table) reaches it;
- * - `foldExpression(expr, module, index)`: constant folding of SQL text, with
- *   placeholders for dynamic parts (`constant` says whether any were needed);
- * - `ModuleIndex`: syntax-level modules with import/export following.
+ * `check single-writer`: proves that only the writer modules write protected
+ * tables. This entry point stays light (no TypeScript, no SQL parser) so that
+ * a run whose every file is unchanged since the cached run loads neither.
+ *
+ * The pieces other checks reuse live in their own modules:
+ * - `SinkFinder` (./sinks.ts): is this call or tagged template a database sink;
+ * - `foldExpression` (../ts-analysis/fold.ts): constant folding of SQL text;
+ * - `ModuleIndex` (../ts-analysis/module-index.ts): modules, scopes, imports.
  */
-export { analyzeSingleWriter, type SingleWriterOptions, type SingleWriterResult } from './analyze.js';
-export { SinkFinder, type Sink } from './sinks.js';
-export { foldExpression, isSqlShaped, type FoldedText } from '../ts-analysis/fold.js';
-export { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
-export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL } from './rules.js';
-export { listSourceFiles, globMatcher } from '../ts-analysis/source-files.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../findings/finding.js';
+import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
+import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
+import { hashText, loadCache, runKey, saveCache, type CacheDocument, type CachedFile } from './result-cache.js';
+import { PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
+
+export type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
+export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL, UNRESOLVED_IMPORT, AMBIGUOUS_EXPORT } from './rules.js';
+
+function finbrainVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'finbrain') return pkg.version ?? '0';
+    } catch {
+      // try the next layout (src/ under tsx, dist/src/ when built)
+    }
+  }
+  return '0';
+}
+
+/** Proves only the writer modules write protected tables; returns findings, never prints. */
+export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<SingleWriterResult> {
+  const readText =
+    o.readText ??
+    ((rel: string) => {
+      try {
+        return readFileSync(join(o.root, rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
+  const files = listSourceFiles(o.root, o.include, o.exclude);
+  const hashes = new Map<string, string>();
+  const hashOf = (rel: string) => {
+    let h = hashes.get(rel);
+    if (h === undefined) {
+      h = hashText(readText(rel));
+      hashes.set(rel, h);
+    }
+    return h;
+  };
+  const key = runKey(finbrainVersion(), { t: o.protectedTables, w: o.writers, i: o.include, e: o.exclude, x: o.wrappers ?? [], s: Boolean(o.strict) }, files);
+  const cached = o.cacheDir ? loadCache(o.cacheDir, key) : undefined;
+  const inputsSame = cached && Object.entries(cached.inputs).every(([abs, h]) => hashText(readAbs(abs)) === h);
+  const results = new Map<string, CachedFile>();
+  if (cached && inputsSame) {
+    for (const rel of files) {
+      const entry = cached.files[rel];
+      if (entry && entry.hash === hashOf(rel) && Object.entries(entry.deps).every(([d, h]) => hashOf(d) === h)) results.set(rel, entry);
+    }
+  }
+  const cachedFiles = results.size;
+  let inputs: Record<string, string> = cached && inputsSame ? cached.inputs : {};
+  if (results.size < files.length) {
+    const { SingleWriterAnalysis } = await import('./analyze.js');
+    const index = o.index ?? (o.getIndex ? await o.getIndex() : undefined);
+    const analysis = await SingleWriterAnalysis.create({ ...o, readText, index });
+    for (const rel of files) {
+      if (results.has(rel)) continue;
+      const r = analysis.analyzeFile(rel);
+      results.set(rel, { hash: hashOf(rel), deps: Object.fromEntries(r.deps.map((d) => [d, hashOf(d)])), findings: r.findings, sinks: r.sinks, unresolved: r.unresolved });
+    }
+    inputs = Object.fromEntries(analysis.configInputs().map((abs) => [abs, hashText(readAbs(abs))]));
+  }
+  if (o.cacheDir) {
+    const doc: CacheDocument = { key, inputs, files: Object.fromEntries(files.map((f) => [f, results.get(f)!])) };
+    saveCache(o.cacheDir, doc);
+  }
+  return summarise(files, results, o, cachedFiles);
+}
+
+function readAbs(abs: string): string | undefined {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function summarise(files: string[], results: Map<string, CachedFile>, o: SingleWriterOptions, cachedFiles: number): SingleWriterResult {
+  const findings: Finding[] = [];
+  const unresolved = new Set<string>();
+  const stats: SingleWriterStats = { files: files.length, writerFiles: 0, sinks: 0, protectedWrites: 0, unverifiable: 0, heuristic: 0, unresolvedImports: 0, unresolvedSpecifiers: '', cachedFiles };
+  for (const rel of files) {
+    const r = results.get(rel)!;
+    stats.sinks += r.sinks;
+    for (const f of r.findings) {
+      findings.push(f);
+      if (f.ruleId === PROTECTED_WRITE) stats.protectedWrites++;
+      if (f.ruleId === UNVERIFIABLE_SQL) stats.unverifiable++;
+      if (f.ruleId === UNRESOLVED_IMPORT) stats.unresolvedImports++;
+      if (f.heuristic) stats.heuristic++;
+    }
+    for (const u of r.unresolved) unresolved.add(u);
+  }
+  stats.writerFiles = files.filter(globMatcher(o.writers)).length;
+  stats.unresolvedSpecifiers = [...unresolved].sort().join(', ');
+  return { findings, stats };
+}
+

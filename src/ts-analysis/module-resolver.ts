@@ -1,0 +1,100 @@
+import { builtinModules } from 'node:module';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { ts } from './typescript.js';
+import { ProjectConfigs } from './project-configs.js';
+import { ResolutionHost } from './resolution-host.js';
+import { loadWorkspace, packageNameOf, type Workspace } from './workspace.js';
+
+/**
+ * Where an import specifier leads, by TypeScript's own resolver
+ * (`ts.resolveModuleName`) under the importing file's owning config, over the
+ * workspace overlay of {@link ResolutionHost}.
+ */
+export type Resolution =
+  /** A project (or workspace) source file, absolute. */
+  | { kind: 'file'; path: string }
+  /** A package outside the workspace (installed or only declared), or a Node built-in. */
+  | { kind: 'package'; name: string }
+  /** A non-code asset (`./styles.css`) or JSON. */
+  | { kind: 'asset' }
+  /** An import of project code that does not resolve: a workspace package, or neither declared nor installed (`relative` when it is a relative path). */
+  | { kind: 'unresolved'; reason: string; relative?: boolean };
+
+const BUILTINS = new Set(builtinModules);
+const CODE_EXT = /\.(d\.)?(m|c)?(ts|js)x?$/;
+const ASSET = /\.(css|scss|sass|less|svg|png|jpe?g|gif|webp|avif|ico|woff2?|ttf|otf|eot|html?|md|mdx|txt|wasm|graphql|gql|ya?ml|json5?)(\?.*)?$/i;
+
+export class ModuleResolver {
+  readonly workspace: Workspace;
+  readonly host: ResolutionHost;
+  readonly configs: ProjectConfigs;
+  private readonly cache = new Map<string, Resolution>();
+  /** Folders whose imports mean another package (Prisma's generated client). */
+  private readonly virtualPackages: { dir: string; name: string }[] = [];
+
+  constructor(readonly projectRoot: string) {
+    this.workspace = loadWorkspace(projectRoot);
+    this.host = new ResolutionHost(this.workspace, projectRoot);
+    this.configs = new ProjectConfigs(this.host, this.workspace.root);
+  }
+
+  /** Imports that land under `dir` mean package `name` (e.g. a generated Prisma client). */
+  addVirtualPackage(dir: string, name: string): void {
+    this.virtualPackages.push({ dir: dir.replace(/[\\/]$/, ''), name });
+  }
+
+  private virtualPackage(path: string): string | undefined {
+    const hit = this.virtualPackages.find((v) => path === v.dir || path.startsWith(v.dir + sep) || path.replace(CODE_EXT, '') === v.dir);
+    return hit?.name;
+  }
+
+  resolve(specifier: string, fromFile: string): Resolution {
+    const key = `${dirname(fromFile)}\0${specifier}`;
+    let r = this.cache.get(key);
+    if (!r) {
+      r = this.resolveUncached(specifier, fromFile);
+      this.cache.set(key, r);
+    }
+    return r;
+  }
+
+  private resolveUncached(specifier: string, fromFile: string): Resolution {
+    if (specifier.startsWith('node:') || BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0]!)) return { kind: 'package', name: specifier };
+    const relative = specifier.startsWith('.') || isAbsolute(specifier);
+    if (relative && this.virtualPackages.length) {
+      const v = this.virtualPackage(resolve(dirname(fromFile), specifier));
+      if (v) return { kind: 'package', name: v };
+    }
+    const owning = this.configs.ownerOf(fromFile);
+    let resolved = ts.resolveModuleName(specifier, fromFile, owning.options, this.host, owning.cache).resolvedModule;
+    const mr = owning.options.moduleResolution;
+    if (!resolved && (mr === undefined || mr === ts.ModuleResolutionKind.Node10 || mr === ts.ModuleResolutionKind.Classic)) {
+      // The code may be built by a bundler that follows `exports` even where the config says node10.
+      const bundler = { ...owning.options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+      resolved = ts.resolveModuleName(specifier, fromFile, bundler, this.host).resolvedModule;
+    }
+    const name = packageNameOf(specifier);
+    if (resolved) {
+      const path = this.host.realpath(resolved.resolvedFileName);
+      const v = this.virtualPackage(path);
+      if (v) return { kind: 'package', name: v };
+      if (resolved.extension === '.json') return { kind: 'asset' };
+      const inNodeModules = path.includes(`${sep}node_modules${sep}`);
+      if (!inNodeModules && CODE_EXT.test(path)) return { kind: 'file', path };
+      if (!relative) return { kind: 'package', name: specifier };
+      return { kind: 'asset' };
+    }
+    if (ASSET.test(specifier)) return { kind: 'asset' };
+    if (relative) return { kind: 'unresolved', reason: 'no such file', relative: true };
+    if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { kind: 'package', name: specifier };
+    if (this.workspace.byName.has(name)) return { kind: 'unresolved', reason: `workspace package ${name} has no entry for this path` };
+    const owner = this.workspace.packageOf(fromFile);
+    const rootPkg = this.workspace.packageOf(this.workspace.root);
+    // No manifest governs this file: nothing says what is a dependency, so a bare name is a package.
+    if (!owner && !rootPkg) return { kind: 'package', name: specifier };
+    if (owner?.dependencies.has(name) || rootPkg?.dependencies.has(name) || owner?.dependencies.has(`@types/${name.replace(/^@/, '').replace('/', '__')}`)) {
+      return { kind: 'package', name: specifier };
+    }
+    return { kind: 'unresolved', reason: 'not relative, not a declared dependency, and no tsconfig paths or workspace package matches' };
+  }
+}
