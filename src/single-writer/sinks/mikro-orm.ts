@@ -128,5 +128,5 @@ function flush(node: ts.CallExpression, ctx: SinkContext): Sink[] | undefined {
     ts.forEachChild(n, visit);
   };
   ts.forEachChild(fn, visit);
-  return [...tables].map((table) => ({ kind: 'builder' as const, node, via: 'mikro-orm flush() of a changed entity', table, operation: 'update' as const, library: 'mikro-orm', inferred: true, heuristic: true }));
+  return [...tables].map((table) => ({ kind: 'builder' as const, node, via: 'mikro-orm flush() of a changed entity', table, operation: 'update' as const, library: 'mikro-orm', inferred: true }));
 }

@@ -74,6 +74,12 @@ export const pgPromiseModel: SinkModel = {
     }
     const arg = site.args[0];
     if (!arg || isFunctionExpression(arg)) return undefined;
+    // t.none(pgp.helpers.insert(rows, cs)): the helper call is the sink that names the table.
+    const inner = unwrapExpression(arg);
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(unwrapExpression(inner.expression))) {
+      const h = ctx.tracer.of((unwrapExpression(inner.expression) as ts.PropertyAccessExpression).expression, ctx.mod);
+      if (isPgp(h) && h.steps.some((s) => s.k === 'get' && s.name === 'helpers')) return undefined;
+    }
     let sql = queryFileText(arg, ctx);
     if (!sql) {
       const f = foldSql(arg, ctx);

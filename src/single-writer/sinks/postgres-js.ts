@@ -1,6 +1,6 @@
 import { ts } from '../../ts-analysis/typescript.js';
-import { unwrapExpression } from '../../ts-analysis/const-value.js';
-import { HOLE, piecesToText, type Piece } from '../../ts-analysis/fold.js';
+import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
+import { HOLE, isSqlShaped, piecesToText, type Piece } from '../../ts-analysis/fold.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
 import { constString, DB_NAMES, foldSql, type SinkContext, type SinkModel } from '../sink-model.js';
@@ -47,7 +47,16 @@ export function postgresJsPieces(tpl: ts.TemplateLiteral, ctx: SinkContext, mod:
 }
 
 function spanPieces(expr: ts.Expression, before: string, ctx: SinkContext, mod: ModuleInfo): Piece[] {
-  const e = unwrapExpression(expr);
+  let e = unwrapExpression(expr);
+  // const where = sql`…`: a fragment held in a constant.
+  if (ts.isIdentifier(e)) {
+    const v = constValue(e, mod, ctx.index);
+    if (v?.kind === 'expr' && ts.isTaggedTemplateExpression(unwrapExpression(v.expr))) {
+      const t = unwrapExpression(v.expr) as ts.TaggedTemplateExpression;
+      if (sameTag(t.tag, ctx, v.module)) return postgresJsPieces(t.template, ctx, v.module);
+    }
+    e = unwrapExpression(expr);
+  }
   if (ts.isTaggedTemplateExpression(e) && sameTag(e.tag, ctx, mod)) {
     ctx.consume(e);
     return postgresJsPieces(e.template, ctx, mod);
@@ -80,6 +89,8 @@ export const postgresJsModel: SinkModel = {
     const confidence = postgresJsConfidence(o);
     if (!confidence) return undefined;
     const sql = piecesToText(postgresJsPieces(node.template, ctx, ctx.mod));
+    // `sql\`where id = ${id}\`` is a fragment to be interpolated elsewhere (postgres.js runs only what is awaited).
+    if (!sql.unknown && !isSqlShaped(sql.text)) return undefined;
     return [{ kind: 'sql', node, via: `${lastName(o) ?? 'sql'}\`…\``, sql, dbReceiver: true, library: 'postgres.js', heuristic: confidence === 'heuristic' }];
   },
   call(site, ctx) {

@@ -82,6 +82,8 @@ export const typeormModel: SinkModel = {
       if (!site.args[0]) return undefined;
       return [{ kind: 'sql', node: site.node, via: 'typeorm .query()', sql: foldSql(site.args[0], ctx), dbReceiver: true, library: 'typeorm' }];
     }
+    // A query builder's insert()/update()/delete() is judged once, at its execute().
+    if (o.steps.some((s) => s.k === 'call' && s.name === 'createQueryBuilder')) return undefined;
     const op = WRITES.get(method)!;
     const repoTable = typeormRepoTable(o, ctx);
     let table: string | undefined;
