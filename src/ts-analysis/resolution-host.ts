@@ -88,8 +88,17 @@ export class ResolutionHost implements ts.ModuleResolutionHost, ts.ParseConfigHo
     if (dirName.endsWith(`${sep}node_modules`) && this.workspace.byName.size) return true;
     const tail = dirName.slice(dirName.lastIndexOf(sep) + 1);
     if (this.scopes.has(tail) && dirName.endsWith(`${sep}node_modules${sep}${tail}`)) return true;
-    return this.kind(this.translate(dirName)) === 'dir';
+    const p = this.translate(dirName);
+    return this.kind(p) === 'dir' || this.isOutDir(p);
   };
+
+  /** A build-output folder of a workspace package (`dist/…`), which may not be built. */
+  private isOutDir(p: string): boolean {
+    const pkg = this.workspace.packageOf(p);
+    if (!pkg) return false;
+    const rel = relative(pkg.dir, p).split(sep).join('/');
+    return OUT_DIRS.some((out) => rel === out || rel.startsWith(`${out}/`));
+  }
 
   readFile = (fileName: string): string | undefined => {
     const p = this.realpath(fileName);
