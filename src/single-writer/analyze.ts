@@ -100,11 +100,11 @@ export class SingleWriterAnalysis {
 
   /** Files read to resolve imports (package.json, tsconfig, …) and Prisma schemas: what the cache must watch besides sources. */
   configInputs(): string[] {
-    return [...this.index.resolver.host.filesRead(), ...this.index.resolver.workspace.prismaSchemas];
+    const ws = this.index.resolver.workspace;
+    return [...new Set([...this.index.resolver.host.filesRead(), ...ws.prismaSchemas, ...ws.manifests])];
   }
 
   analyzeFile(rel: string): FileAnalysis {
-    const o = this.o;
     const out: FileAnalysis = { findings: [], sinks: 0, deps: [], unresolved: [] };
     const log = new Set<string>();
     this.index.accessLog = log;
@@ -123,7 +123,6 @@ export class SingleWriterAnalysis {
         ts.forEachChild(node, visit);
       };
       visit(sf);
-      void o;
     } finally {
       this.index.accessLog = undefined;
     }

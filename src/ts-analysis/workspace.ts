@@ -24,6 +24,8 @@ export interface Workspace {
   byName: Map<string, WorkspacePackage>;
   /** `*.prisma` files found while walking the workspace (absolute). */
   prismaSchemas: string[];
+  /** The manifests this model was built from (workspace files and every package.json): inputs of a result cache. */
+  manifests: string[];
   /** The package whose folder holds this absolute path (the deepest one). */
   packageOf(absPath: string): WorkspacePackage | undefined;
 }
@@ -93,13 +95,9 @@ function walk(root: string): { packageDirs: string[]; prisma: string[] } {
   return { packageDirs, prisma };
 }
 
-const cache = new Map<string, Workspace>();
-
-/** The workspace of a project root (memoised per process: it only reads manifests). */
+/** The workspace of a project root. */
 export function loadWorkspace(projectRoot: string): Workspace {
   const start = resolve(projectRoot);
-  const hit = cache.get(start);
-  if (hit) return hit;
   let root = start;
   let decl: ReturnType<typeof declaration>;
   for (let dir = start; ; dir = dirname(dir)) {
@@ -130,17 +128,12 @@ export function loadWorkspace(projectRoot: string): Workspace {
     packages,
     byName,
     prismaSchemas: found.prisma.sort(),
+    manifests: [...found.packageDirs.map((d) => join(d, 'package.json')), ...['pnpm-workspace.yaml', 'lerna.json'].map((f) => join(root, f)).filter((f) => existsSync(f))],
     packageOf(absPath) {
       return sorted.find((p) => absPath === p.dir || absPath.startsWith(p.dir + sep));
     },
   };
-  cache.set(start, ws);
   return ws;
-}
-
-/** Forgets memoised workspaces (tests that rewrite a tree in place). */
-export function clearWorkspaceCache(): void {
-  cache.clear();
 }
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */

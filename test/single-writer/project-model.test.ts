@@ -64,7 +64,7 @@ describe('workspace model and module resolution (TypeScript resolver, owning tsc
       'packages/app/package.json': JSON.stringify({ name: '@x/app', dependencies: { '@x/db': '*' } }),
       'packages/app/run.ts': `import { conn } from '@x/db';\nconn.query('DELETE FROM expenses');\n`,
     };
-    for (const extra of [{ 'lerna.json': JSON.stringify({ packages: ['packages/*'] }), 'package.json': '{"name":"root"}' }, {}]) {
+    for (const extra of [{ 'lerna.json': JSON.stringify({ packages: ['packages/*'] }), 'package.json': '{"name":"root"}' }, {}] as Record<string, string>[]) {
       const root = makeTree({ ...files, ...extra });
       expect(await findings(root)).toEqual(['packages/app/run.ts:2 protected-write expenses delete']);
     }
