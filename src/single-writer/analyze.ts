@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ts } from '../ts-analysis/typescript.js';
 import { SqlSyntaxError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
-import { classifySql, createTableMatcher, initSqlParser, type TableMatcher, type WriteOperation } from '../sql/index.js';
+import { classifySql, createTableMatcher, initSqlParser, type TableMatcher, type TableWrite, type WriteOperation } from '../sql/index.js';
 import { NAME_PLACEHOLDER_PREFIX } from '../ts-analysis/fold.js';
 import { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 import { AMBIGUOUS_EXPORT, PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
@@ -31,20 +31,28 @@ interface Verdict {
   unverifiable?: string;
 }
 
-function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher): Verdict {
-  if (sink.sql.unknown) return { writes: [], unverifiable: sink.dbReceiver ? `the SQL passed to ${sink.via} is not a constant` : undefined };
-  let statements;
-  try {
-    statements = classifySql(sink.sql.text);
-  } catch (e) {
-    if (e instanceof SqlSyntaxError) {
-      return { writes: [], unverifiable: sink.sql.constant ? undefined : `the SQL passed to ${sink.via} does not parse once its dynamic parts are replaced` };
+/** The writes of a SQL text, or null when it does not parse; the same text is classified once per run. */
+function writesOf(text: string, memo: Map<string, TableWrite[] | null>): TableWrite[] | null {
+  let w = memo.get(text);
+  if (w === undefined) {
+    try {
+      w = classifySql(text).flatMap((s) => s.writes);
+    } catch (e) {
+      if (!(e instanceof SqlSyntaxError)) throw e;
+      w = null;
     }
-    throw e;
+    memo.set(text, w);
   }
+  return w;
+}
+
+function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, memo: Map<string, TableWrite[] | null>): Verdict {
+  if (sink.sql.unknown) return { writes: [], unverifiable: sink.dbReceiver ? `the SQL passed to ${sink.via} is not a constant` : undefined };
+  const found = writesOf(sink.sql.text, memo);
+  if (!found) return { writes: [], unverifiable: sink.sql.constant ? undefined : `the SQL passed to ${sink.via} does not parse once its dynamic parts are replaced` };
   const writes: Verdict['writes'] = [];
   let unverifiable: string | undefined;
-  for (const w of statements.flatMap((s) => s.writes)) {
+  for (const w of found) {
     if (w.table.startsWith(NAME_PLACEHOLDER_PREFIX)) {
       unverifiable = `the table written by ${sink.via} is dynamic`;
       continue;
@@ -76,6 +84,7 @@ export class SingleWriterAnalysis {
   private readonly matcher: TableMatcher;
   private readonly isWriter: (rel: string) => boolean;
   private readonly ambiguitySeen = new Set<string>();
+  private readonly sqlMemo = new Map<string, TableWrite[] | null>();
 
   constructor(private readonly o: SingleWriterOptions) {
     const readText =
@@ -113,16 +122,13 @@ export class SingleWriterAnalysis {
       if (!mod) return out;
       const writer = this.isWriter(rel);
       this.importFindings(mod, out);
-      const sf = mod.sourceFile;
-      const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
-          const sinks = this.finder.sinksAt(node, mod);
-          out.sinks += sinks.length;
-          if (!writer) for (const sink of sinks) this.report(sink, mod, out.findings);
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(sf);
+      this.index.ambiguities.length = 0;
+      for (const node of mod.scopes.calls) {
+        const sinks = this.finder.sinksAt(node, mod);
+        out.sinks += sinks.length;
+        if (!writer) for (const sink of sinks) this.report(sink, mod, out.findings);
+      }
+      this.ambiguityFindings(mod, out);
     } finally {
       this.index.accessLog = undefined;
     }
@@ -150,24 +156,29 @@ export class SingleWriterAnalysis {
         });
         continue;
       }
-      if (r.kind !== 'file' || !ts.isImportDeclaration(site.node)) continue;
-      const nb = site.node.importClause?.namedBindings;
-      if (!nb || !ts.isNamedImports(nb)) continue;
-      for (const el of nb.elements) {
-        const name = (el.propertyName ?? el.name).text;
-        const hit = this.index.resolveExport(this.index.relOf(r.path), name);
-        if (hit?.kind !== 'ambiguous') continue;
-        const key = `${mod.relPath}#${name}`;
-        if (this.ambiguitySeen.has(key)) continue;
-        this.ambiguitySeen.add(key);
-        out.findings.push({
-          ruleId: AMBIGUOUS_EXPORT,
-          severity: this.o.strict ? 'error' : 'warning',
-          ...at,
-          message: `'${name}' is exported by more than one \`export *\` of ${hit.module.relPath} (${hit.from.join(', ')}): TypeScript exports neither, and finbrain cannot tell which one is meant`,
-          hint: `Re-export '${name}' explicitly from the module that should provide it.`,
-        });
-      }
+    }
+  }
+
+  /** Names met while following this file's imports that two `export *` provide. */
+  private ambiguityFindings(mod: ModuleInfo, out: FileAnalysis): void {
+    const sf = mod.sourceFile;
+    for (const a of this.index.ambiguities.splice(0)) {
+      if (a.module !== mod) continue;
+      const key = `${mod.relPath}#${a.specifier}#${a.name}`;
+      if (this.ambiguitySeen.has(key)) continue;
+      this.ambiguitySeen.add(key);
+      const site = mod.importSites.find((s) => s.specifier === a.specifier);
+      const pos = sf.getLineAndCharacterOfPosition((site?.node ?? sf).getStart(sf));
+      out.findings.push({
+        ruleId: AMBIGUOUS_EXPORT,
+        severity: this.o.strict ? 'error' : 'warning',
+        file: mod.relPath,
+        line: pos.line + 1,
+        column: pos.character + 1,
+        snippet: snippet(sf, pos.line + 1),
+        message: `'${a.name}' is exported by more than one \`export *\` of ${a.target.module.relPath} (${a.target.from.join(', ')}): TypeScript exports neither, and finbrain cannot tell which one is meant`,
+        hint: `Re-export '${a.name}' explicitly from the module that should provide it.`,
+      });
     }
   }
 
@@ -181,7 +192,7 @@ export class SingleWriterAnalysis {
       const hit = sink.table === undefined ? undefined : this.matcher.matches(splitName(sink.table));
       verdict = sink.table === undefined ? { writes: [], unverifiable: `the table written by ${sink.via} is dynamic` } : { writes: hit ? [{ table: hit, operation: sink.operation }] : [] };
     } else {
-      verdict = judgeSql(sink, this.matcher);
+      verdict = judgeSql(sink, this.matcher, this.sqlMemo);
     }
     const tags = { library: sink.library, ...(sink.heuristic ? { heuristic: true } : {}) };
     const how = sink.heuristic ? '; the receiver was recognised by its name only (heuristic)' : '';

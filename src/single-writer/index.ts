@@ -8,8 +8,12 @@
  * - `foldExpression` (../ts-analysis/fold.ts): constant folding of SQL text;
  * - `ModuleIndex` (../ts-analysis/module-index.ts): modules, scopes, imports.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileAnalysis } from './analyze.js';
+import type { ShardRequest, ShardResult } from './worker.js';
 import type { Finding } from '../findings/finding.js';
 import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
@@ -64,22 +68,61 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
   }
   const cachedFiles = results.size;
   let inputs: Record<string, string> = cached && inputsSame ? cached.inputs : {};
-  if (results.size < files.length) {
-    const { SingleWriterAnalysis } = await import('./analyze.js');
-    const index = o.index ?? (o.getIndex ? await o.getIndex() : undefined);
-    const analysis = await SingleWriterAnalysis.create({ ...o, readText, index });
-    for (const rel of files) {
-      if (results.has(rel)) continue;
-      const r = analysis.analyzeFile(rel);
-      results.set(rel, { hash: hashOf(rel), deps: Object.fromEntries(r.deps.map((d) => [d, hashOf(d)])), findings: r.findings, sinks: r.sinks, unresolved: r.unresolved });
+  const todo = files.filter((f) => !results.has(f));
+  if (todo.length) {
+    let analyzed: [string, FileAnalysis][];
+    let inputPaths: string[];
+    const shards = shardCount(todo.length, o);
+    if (shards > 1) {
+      ({ analyzed, inputPaths } = await inWorkers(todo, shards, o));
+    } else {
+      const { SingleWriterAnalysis } = await import('./analyze.js');
+      const index = o.index ?? (o.getIndex ? await o.getIndex() : undefined);
+      const analysis = await SingleWriterAnalysis.create({ ...o, readText, index });
+      analyzed = todo.map((rel) => [rel, analysis.analyzeFile(rel)]);
+      inputPaths = analysis.configInputs();
     }
-    inputs = Object.fromEntries(analysis.configInputs().map((abs) => [abs, hashText(readAbs(abs))]));
+    for (const [rel, r] of analyzed) {
+      // Hashes only matter to a cache.
+      const deps = o.cacheDir ? Object.fromEntries(r.deps.map((d) => [d, hashOf(d)])) : {};
+      results.set(rel, { hash: o.cacheDir ? hashOf(rel) : '', deps, findings: r.findings, sinks: r.sinks, unresolved: r.unresolved });
+    }
+    if (o.cacheDir) inputs = Object.fromEntries(inputPaths.map((abs) => [abs, hashText(readAbs(abs))]));
   }
   if (o.cacheDir) {
     const doc: CacheDocument = { key, inputs, files: Object.fromEntries(files.map((f) => [f, results.get(f)!])) };
     saveCache(o.cacheDir, doc);
   }
   return summarise(files, results, o, cachedFiles);
+}
+
+const WORKER = new URL('./worker.js', import.meta.url);
+/** Files per worker below which a thread's start-up (its own TypeScript) costs more than it saves. */
+const FILES_PER_WORKER = 600;
+
+/** Worker threads for large runs of the built tool; one thread when the index is shared with other checks or when running from source. */
+function shardCount(files: number, o: SingleWriterOptions): number {
+  if (o.index || o.workers === 0 || !existsSync(fileURLToPath(WORKER))) return 1;
+  const limit = Math.min(o.workers ?? 1, availableParallelism());
+  return Math.max(1, Math.min(limit, Math.floor(files / FILES_PER_WORKER)));
+}
+
+async function inWorkers(files: string[], shards: number, o: SingleWriterOptions): Promise<{ analyzed: [string, FileAnalysis][]; inputPaths: string[] }> {
+  const { Worker } = await import('node:worker_threads');
+  const size = Math.ceil(files.length / shards);
+  const options = { root: o.root, protectedTables: o.protectedTables, writers: o.writers, include: o.include, exclude: o.exclude, wrappers: o.wrappers, strict: o.strict };
+  const parts = await Promise.all(
+    Array.from({ length: shards }, (_, i) => {
+      const request: ShardRequest = { options, files: files.slice(i * size, (i + 1) * size) };
+      return new Promise<ShardResult>((resolveShard, reject) => {
+        const w = new Worker(WORKER, { workerData: request });
+        w.once('message', (m: ShardResult) => resolveShard(m));
+        w.once('error', reject);
+        w.once('exit', (code) => code !== 0 && reject(new Error(`single-writer worker exited with code ${code}`)));
+      });
+    }),
+  );
+  return { analyzed: parts.flatMap((p) => p.results), inputPaths: [...new Set(parts.flatMap((p) => p.inputs))] };
 }
 
 function readAbs(abs: string): string | undefined {

@@ -16,6 +16,8 @@ export interface SingleWriterOptions {
   index?: ModuleIndex;
   /** Builds the shared index only when something must be parsed (a full cache hit never loads TypeScript). */
   getIndex?: () => Promise<ModuleIndex>;
+  /** Worker threads for large runs (at most this many, one per 600 files, not more than the CPUs); default 1: in this thread, which wins on a busy machine. */
+  workers?: number;
   /** Folder of the content-hash cache (`.finbrain/cache`); no cache when unset. */
   cacheDir?: string;
 }

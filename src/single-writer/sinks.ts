@@ -84,8 +84,14 @@ export class SinkFinder {
     };
   }
 
+  private readonly contexts = new WeakMap<ModuleInfo, SinkContext>();
   private context(mod: ModuleInfo): SinkContext {
-    return { mod, index: this.index, tracer: this.tracer, facts: this.facts, hooks: this.hooks, wrappers: this.options.wrappers, consume: (n) => this.consumed.add(n) };
+    let ctx = this.contexts.get(mod);
+    if (!ctx) {
+      ctx = { mod, index: this.index, tracer: this.tracer, facts: this.facts, hooks: this.hooks, wrappers: this.options.wrappers, consume: (n) => this.consumed.add(n) };
+      this.contexts.set(mod, ctx);
+    }
+    return ctx;
   }
 
   /** Every sink at this node (several libraries may see one call), or [] when it is none. */

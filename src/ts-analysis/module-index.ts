@@ -102,6 +102,8 @@ export class ModuleIndex {
   parses = 0;
   /** When set, every module read is recorded (the cache's dependency list of a file). */
   accessLog?: Set<string>;
+  /** Imports that met an ambiguous `export *` name while being followed: importing module, import, what it is ambiguous between. */
+  readonly ambiguities: { module: ModuleInfo; specifier: string; name: string; target: Extract<Resolved, { kind: 'ambiguous' }> }[] = [];
 
   constructor(
     readonly root: string,
@@ -123,12 +125,25 @@ export class ModuleIndex {
     return (this.resolverInstance ??= new ModuleResolver(this.root));
   }
 
+  private readonly rels = new Map<string, string>();
+  private readonly abss = new Map<string, string>();
+
   relOf(abs: string): string {
-    return relative(this.root, abs).split(sep).join('/');
+    let r = this.rels.get(abs);
+    if (r === undefined) {
+      r = relative(this.root, abs).split(sep).join('/');
+      this.rels.set(abs, r);
+    }
+    return r;
   }
 
   absOf(rel: string): string {
-    return resolve(this.root, rel);
+    let a = this.abss.get(rel);
+    if (a === undefined) {
+      a = resolve(this.root, rel);
+      this.abss.set(rel, a);
+    }
+    return a;
   }
 
   get(relPath: string): ModuleInfo | undefined {
@@ -295,6 +310,7 @@ export class ModuleIndex {
       return target ? { kind: 'module', module: target } : { kind: 'unresolved', specifier: binding.specifier, imported: '*' };
     }
     const found = this.resolveExport(rel, binding.imported);
+    if (found?.kind === 'ambiguous') this.ambiguities.push({ module: mod, specifier: binding.specifier, name: binding.imported, target: found });
     if (found) return found;
     // CommonJS interop: a default import of a module without one is the module.
     if (binding.imported === 'default') {

@@ -65,6 +65,11 @@ export class ModuleResolver {
       const v = this.virtualPackage(resolve(dirname(fromFile), specifier));
       if (v) return { kind: 'package', name: v };
     }
+    // The common case answered without the full resolver: `./x` next to `x.ts` is what TypeScript picks first too.
+    if (relative && !/\.[a-z]+$/i.test(specifier)) {
+      const base = resolve(dirname(fromFile), specifier);
+      for (const ext of ['.ts', '.tsx']) if (this.host.isFile(base + ext)) return { kind: 'file', path: base + ext };
+    }
     const owning = this.configs.ownerOf(fromFile);
     let resolved = ts.resolveModuleName(specifier, fromFile, owning.options, this.host, owning.cache).resolvedModule;
     const mr = owning.options.moduleResolution;

@@ -38,6 +38,10 @@ export class ResolutionHost implements ts.ModuleResolutionHost, ts.ParseConfigHo
     return k;
   }
 
+  isFile(p: string): boolean {
+    return this.kind(p) === 'file';
+  }
+
   /** Maps `…/node_modules/<workspace name>/rest` to the package folder. */
   translate(p: string): string {
     const at = p.lastIndexOf(`${sep}node_modules${sep}`);

@@ -60,18 +60,8 @@ export interface FileScopes {
   callbacks: Map<ts.Node, CallbackSite>;
   /** Every class in the file (for `this`). */
   classes: Scope[];
-}
-
-function isFunctionLike(n: ts.Node): n is ts.SignatureDeclaration & { body?: ts.Node } {
-  return (
-    ts.isFunctionDeclaration(n) ||
-    ts.isFunctionExpression(n) ||
-    ts.isArrowFunction(n) ||
-    ts.isMethodDeclaration(n) ||
-    ts.isConstructorDeclaration(n) ||
-    ts.isGetAccessorDeclaration(n) ||
-    ts.isSetAccessorDeclaration(n)
-  );
+  /** Every call and tagged template, outer before inner (collected by the same walk, so callers need no second one). */
+  calls: (ts.CallExpression | ts.TaggedTemplateExpression)[];
 }
 
 function unwrapFn(e: ts.Expression): ts.Expression {
@@ -83,6 +73,7 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
   const root: Scope = { start: 0, end: sf.end + 1, kind: 'module', node: sf, names: new Map(), children: [] };
   const callbacks = new Map<ts.Node, CallbackSite>();
   const classes: Scope[] = [];
+  const calls: (ts.CallExpression | ts.TaggedTemplateExpression)[] = [];
 
   const open = (parent: Scope, node: ts.Node, kind: Scope['kind']): Scope => {
     const s: Scope = { start: node.pos, end: node.end, kind, node, names: new Map(), children: [], parent };
@@ -95,14 +86,31 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
     while (x.kind !== 'function' && x.kind !== 'module' && x.parent) x = x.parent;
     return x;
   };
-  const add = (scope: Scope, b: Binding) => {
-    if (!scope.names.has(b.name)) scope.names.set(b.name, b);
+  const add = (scope: Scope, b: Omit<Binding, 'initializer' | 'path' | 'defaultValue' | 'type' | 'fn' | 'paramIndex' | 'iterates'> & Partial<Binding>) => {
+    if (!scope.names.has(b.name)) {
+      scope.names.set(b.name, { initializer: undefined, path: undefined, defaultValue: undefined, type: undefined, fn: undefined, paramIndex: undefined, iterates: undefined, ...b });
+    }
   };
 
-  /** Binds every name in a binding pattern, with its path into the destructured value. */
-  const bindName = (scope: Scope, name: ts.BindingName, base: Omit<Binding, 'name' | 'path' | 'defaultValue'>, path: PathStep[] = [], defaultValue?: ts.Expression) => {
-    if (ts.isIdentifier(name)) {
-      add(scope, { ...base, name: name.text, path: path.length ? path : undefined, defaultValue, type: path.length ? undefined : base.type });
+  type Base = { kind: BindingKind; node: ts.Node; initializer?: ts.Expression; type?: ts.TypeNode; fn?: ts.SignatureDeclaration; paramIndex?: number; iterates?: ts.Expression };
+  /** Binds every name in a binding pattern, with its path into the destructured value (one object shape for every binding: this runs for every declaration). */
+  const bindName = (scope: Scope, name: ts.BindingName, base: Base, path?: PathStep[], defaultValue?: ts.Expression) => {
+    if (name.kind === ts.SyntaxKind.Identifier) {
+      const text = (name as ts.Identifier).text;
+      if (scope.names.has(text)) return;
+      scope.names.set(text, {
+        name: text,
+        kind: base.kind,
+        node: base.node,
+        initializer: base.initializer,
+        path,
+        defaultValue,
+        type: path ? undefined : base.type,
+        import: undefined,
+        fn: base.fn,
+        paramIndex: base.paramIndex,
+        iterates: base.iterates,
+      });
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
@@ -114,13 +122,13 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
           const text = prop && (ts.isIdentifier(prop) || ts.isStringLiteral(prop) || ts.isNumericLiteral(prop)) ? prop.text : '?';
           step = { k: 'prop', name: text };
         }
-        bindName(scope, el.name, base, [...path, step], el.initializer);
+        bindName(scope, el.name, base, [...(path ?? []), step], el.initializer);
       }
       return;
     }
-    name.elements.forEach((el, i) => {
+    (name as ts.ArrayBindingPattern).elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
-      bindName(scope, el.name, base, [...path, el.dotDotDotToken ? { k: 'rest' } : { k: 'index', index: i }], el.initializer);
+      bindName(scope, el.name, base, [...(path ?? []), el.dotDotDotToken ? { k: 'rest' } : { k: 'index', index: i }], el.initializer);
     });
   };
 
@@ -138,99 +146,132 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
     }
   };
 
+  const SK = ts.SyntaxKind;
+  const visitFunction = (node: ts.SignatureDeclaration & { body?: ts.Node; name?: ts.Node }, scope: Scope) => {
+    const s = open(scope, node, 'function');
+    if (node.kind === SK.FunctionExpression && node.name && ts.isIdentifier(node.name)) add(s, { name: node.name.text, kind: 'function', node });
+    bindParams(s, node);
+    for (const p of node.parameters) visit(p, s);
+    const body = node.body;
+    if (body && body.kind === SK.Block) for (const st of (body as ts.Block).statements) visit(st, s);
+    else if (body) visit(body, s);
+  };
+
+  // A switch on the kind: this walk runs over every node of every analysed file.
   const visit = (node: ts.Node, scope: Scope): void => {
-    if (ts.isImportDeclaration(node)) {
-      const clause = node.importClause;
-      if (clause && ts.isStringLiteral(node.moduleSpecifier)) {
-        const specifier = node.moduleSpecifier.text;
-        if (clause.name) add(scope, { name: clause.name.text, kind: 'import', node: clause, import: { specifier, imported: 'default' } });
-        const nb = clause.namedBindings;
-        if (nb && ts.isNamespaceImport(nb)) add(scope, { name: nb.name.text, kind: 'import', node: nb, import: { specifier, imported: '*' } });
-        if (nb && ts.isNamedImports(nb)) {
-          for (const el of nb.elements) add(scope, { name: el.name.text, kind: 'import', node: el, import: { specifier, imported: (el.propertyName ?? el.name).text } });
+    switch (node.kind) {
+      case SK.ImportDeclaration: {
+        const decl = node as ts.ImportDeclaration;
+        const clause = decl.importClause;
+        if (clause && ts.isStringLiteral(decl.moduleSpecifier)) {
+          const specifier = decl.moduleSpecifier.text;
+          if (clause.name) add(scope, { name: clause.name.text, kind: 'import', node: clause, import: { specifier, imported: 'default' } });
+          const nb = clause.namedBindings;
+          if (nb && ts.isNamespaceImport(nb)) add(scope, { name: nb.name.text, kind: 'import', node: nb, import: { specifier, imported: '*' } });
+          if (nb && ts.isNamedImports(nb)) {
+            for (const el of nb.elements) add(scope, { name: el.name.text, kind: 'import', node: el, import: { specifier, imported: (el.propertyName ?? el.name).text } });
+          }
         }
+        return;
       }
-      return;
-    }
-    if (ts.isImportEqualsDeclaration(node)) {
-      const ref = node.moduleReference;
-      if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
-        add(scope, { name: node.name.text, kind: 'import', node, import: { specifier: ref.expression.text, imported: '*' } });
+      case SK.ImportEqualsDeclaration: {
+        const n = node as ts.ImportEqualsDeclaration;
+        const ref = n.moduleReference;
+        if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) add(scope, { name: n.name.text, kind: 'import', node, import: { specifier: ref.expression.text, imported: '*' } });
+        return;
       }
-      return;
-    }
-    if (ts.isVariableStatement(node)) {
-      bindVariables(node.declarationList, scope);
-      for (const d of node.declarationList.declarations) {
-        if (d.initializer) visit(d.initializer, scope);
-        if (!ts.isIdentifier(d.name)) visitBindingDefaults(d.name, scope);
+      case SK.VariableStatement: {
+        const list = (node as ts.VariableStatement).declarationList;
+        bindVariables(list, scope);
+        for (const d of list.declarations) {
+          if (d.initializer) visit(d.initializer, scope);
+          if (!ts.isIdentifier(d.name)) visitBindingDefaults(d.name, scope);
+        }
+        return;
       }
-      return;
-    }
-    if (ts.isFunctionDeclaration(node)) {
-      if (node.name) add(scope, { name: node.name.text, kind: 'function', node });
-      const s = open(scope, node, 'function');
-      bindParams(s, node);
-      node.parameters.forEach((p) => visit(p, s));
-      if (node.body) node.body.statements.forEach((st) => visit(st, s));
-      return;
-    }
-    if (isFunctionLike(node)) {
-      const s = open(scope, node, 'function');
-      if (ts.isFunctionExpression(node) && node.name) add(s, { name: node.name.text, kind: 'function', node });
-      bindParams(s, node);
-      node.parameters.forEach((p) => visit(p, s));
-      const body = node.body;
-      if (body && ts.isBlock(body)) body.statements.forEach((st) => visit(st, s));
-      else if (body) visit(body, s);
-      return;
-    }
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
-      if (ts.isClassDeclaration(node) && node.name) add(scope, { name: node.name.text, kind: 'class', node });
-      const s = open(scope, node, 'class');
-      if (ts.isClassExpression(node) && node.name) add(s, { name: node.name.text, kind: 'class', node });
-      ts.forEachChild(node, (c) => visit(c, s));
-      return;
-    }
-    if (ts.isEnumDeclaration(node)) {
-      add(scope, { name: node.name.text, kind: 'enum', node });
-      return;
-    }
-    if (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name)) {
-      add(scope, { name: node.name.text, kind: 'namespace', node });
-      const s = open(scope, node, 'function');
-      ts.forEachChild(node, (c) => visit(c, s));
-      return;
-    }
-    if (ts.isBlock(node) || ts.isCaseBlock(node)) {
-      const s = open(scope, node, 'block');
-      ts.forEachChild(node, (c) => visit(c, s));
-      return;
-    }
-    if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
-      const s = open(scope, node, 'block');
-      const init = node.initializer;
-      if (init && ts.isVariableDeclarationList(init)) {
-        bindVariables(init, s, ts.isForOfStatement(node) ? node.expression : undefined);
-        for (const d of init.declarations) if (d.initializer) visit(d.initializer, s);
-      } else if (init) visit(init, s);
-      ts.forEachChild(node, (c) => {
-        if (c !== init) visit(c, s);
-      });
-      return;
-    }
-    if (ts.isCatchClause(node)) {
-      const s = open(scope, node, 'block');
-      const d = node.variableDeclaration;
-      if (d) bindName(s, d.name, { kind: 'catch', node: d, type: d.type });
-      visit(node.block, s);
-      return;
-    }
-    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      node.arguments?.forEach((a, argIndex) => {
-        const fn = unwrapFn(a);
-        if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) callbacks.set(fn, { call: node, argIndex });
-      });
+      case SK.FunctionDeclaration: {
+        const n = node as ts.FunctionDeclaration;
+        if (n.name) add(scope, { name: n.name.text, kind: 'function', node });
+        visitFunction(n, scope);
+        return;
+      }
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.MethodDeclaration:
+      case SK.Constructor:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
+        visitFunction(node as ts.SignatureDeclaration & { body?: ts.Node }, scope);
+        return;
+      case SK.ClassDeclaration:
+      case SK.ClassExpression: {
+        const n = node as ts.ClassLikeDeclaration;
+        if (node.kind === SK.ClassDeclaration && n.name) add(scope, { name: n.name.text, kind: 'class', node });
+        const s = open(scope, node, 'class');
+        if (node.kind === SK.ClassExpression && n.name) add(s, { name: n.name.text, kind: 'class', node });
+        ts.forEachChild(node, (c) => visit(c, s));
+        return;
+      }
+      case SK.EnumDeclaration:
+        add(scope, { name: (node as ts.EnumDeclaration).name.text, kind: 'enum', node });
+        return;
+      case SK.ModuleDeclaration: {
+        const n = node as ts.ModuleDeclaration;
+        if (ts.isIdentifier(n.name)) add(scope, { name: n.name.text, kind: 'namespace', node });
+        const s = open(scope, node, 'function');
+        ts.forEachChild(node, (c) => visit(c, s));
+        return;
+      }
+      case SK.Block:
+      case SK.CaseBlock: {
+        const s = open(scope, node, 'block');
+        ts.forEachChild(node, (c) => visit(c, s));
+        return;
+      }
+      case SK.ForStatement:
+      case SK.ForInStatement:
+      case SK.ForOfStatement: {
+        const n = node as ts.ForStatement | ts.ForInStatement | ts.ForOfStatement;
+        const s = open(scope, node, 'block');
+        const init = n.initializer;
+        if (init && ts.isVariableDeclarationList(init)) {
+          bindVariables(init, s, node.kind === SK.ForOfStatement ? (n as ts.ForOfStatement).expression : undefined);
+          for (const d of init.declarations) if (d.initializer) visit(d.initializer, s);
+        } else if (init) visit(init, s);
+        ts.forEachChild(node, (c) => {
+          if (c !== init) visit(c, s);
+        });
+        return;
+      }
+      case SK.CatchClause: {
+        const n = node as ts.CatchClause;
+        const s = open(scope, node, 'block');
+        const d = n.variableDeclaration;
+        if (d) bindName(s, d.name, { kind: 'catch', node: d, type: d.type });
+        visit(n.block, s);
+        return;
+      }
+      case SK.TaggedTemplateExpression:
+        calls.push(node as ts.TaggedTemplateExpression);
+        break;
+      case SK.CallExpression:
+      case SK.NewExpression: {
+        const n = node as ts.CallExpression | ts.NewExpression;
+        if (node.kind === SK.CallExpression) calls.push(node as ts.CallExpression);
+        const args = n.arguments;
+        if (args) {
+          for (let argIndex = 0; argIndex < args.length; argIndex++) {
+            const fn = unwrapFn(args[argIndex]!);
+            if (fn.kind === SK.ArrowFunction || fn.kind === SK.FunctionExpression) callbacks.set(fn, { call: n, argIndex });
+          }
+        }
+        break;
+      }
+      case SK.Identifier:
+      case SK.StringLiteral:
+      case SK.NumericLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+        return;
     }
     ts.forEachChild(node, (c) => visit(c, scope));
   };
@@ -239,7 +280,7 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
   };
 
   sf.statements.forEach((st) => visit(st, root));
-  return { root, callbacks, classes };
+  return { root, callbacks, classes, calls };
 }
 
 /** The innermost scope holding a position. */

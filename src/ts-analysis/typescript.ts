@@ -53,6 +53,16 @@ export declare namespace ts {
   type ExpressionWithTypeArguments = import('ts-morph').ts.ExpressionWithTypeArguments;
   type TypeReferenceNode = import('ts-morph').ts.TypeReferenceNode;
   type VariableDeclarationList = import('ts-morph').ts.VariableDeclarationList;
+  type ImportDeclaration = import('ts-morph').ts.ImportDeclaration;
+  type ImportEqualsDeclaration = import('ts-morph').ts.ImportEqualsDeclaration;
+  type VariableStatement = import('ts-morph').ts.VariableStatement;
+  type FunctionDeclaration = import('ts-morph').ts.FunctionDeclaration;
+  type ModuleDeclaration = import('ts-morph').ts.ModuleDeclaration;
+  type ForStatement = import('ts-morph').ts.ForStatement;
+  type ForInStatement = import('ts-morph').ts.ForInStatement;
+  type ForOfStatement = import('ts-morph').ts.ForOfStatement;
+  type CatchClause = import('ts-morph').ts.CatchClause;
+  type ArrayBindingPattern = import('ts-morph').ts.ArrayBindingPattern;
   type NodeArray<N extends Node> = import('ts-morph').ts.NodeArray<N>;
   type ScriptKind = import('ts-morph').ts.ScriptKind;
   type CompilerOptions = import('ts-morph').ts.CompilerOptions;
