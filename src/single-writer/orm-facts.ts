@@ -68,9 +68,9 @@ function loadPrisma(files: string[]): PrismaFacts {
   return facts;
 }
 
-/** `output = "../generated/prisma"` of each Prisma client generator, absolute. */
-function prismaOutputs(files: string[]): string[] {
-  const out: string[] = [];
+/** `output = "…"` of each generator (absolute), and whether it is Prisma's client. */
+function prismaOutputs(files: string[]): { dir: string; client: boolean; provider: string }[] {
+  const out: { dir: string; client: boolean; provider: string }[] = [];
   if (!files.length) return out;
   const { getSchema } = requireHere('@mrleebo/prisma-ast') as { getSchema(text: string): PrismaAst };
   for (const file of files) {
@@ -79,7 +79,9 @@ function prismaOutputs(files: string[]): string[] {
         if (block.type !== 'generator') continue;
         const provider = unquote(block.assignments?.find((a) => a.key === 'provider')?.value);
         const output = unquote(block.assignments?.find((a) => a.key === 'output')?.value);
-        if (output && provider && /prisma-client/.test(provider)) out.push(resolve(dirname(file), output));
+        // Without an output, generators write next to the schema: the client into node_modules, others (prisma-kysely, zod-prisma-types) into ./generated.
+        const client = /prisma-client/.test(provider ?? '');
+        if (provider && (output || !client)) out.push({ dir: resolve(dirname(file), output ?? 'generated'), client, provider });
       }
     } catch {
       // reported by loadPrisma
@@ -111,7 +113,8 @@ export class OrmFacts {
 
   constructor(readonly index: ModuleIndex) {
     const ws = index.resolver.workspace;
-    for (const dir of prismaOutputs(ws.prismaSchemas)) index.resolver.addVirtualPackage(dir, '@prisma/client');
+    // Generated folders are not in a fresh checkout: the client is Prisma's client, other generators' output is generated code.
+    for (const g of prismaOutputs(ws.prismaSchemas)) index.resolver.addVirtualPackage(g.dir, g.client ? '@prisma/client' : `generated:${g.provider}`);
   }
 
   get prisma(): PrismaFacts {

@@ -21,6 +21,8 @@ export type Resolution =
   | { kind: 'unresolved'; reason: string; relative?: boolean };
 
 const BUILTINS = new Set(builtinModules);
+/** Modules a framework provides without a dependency (Next.js's `server-only`/`client-only` markers). */
+const FRAMEWORK_PROVIDED = new Set(['server-only', 'client-only']);
 const CODE_EXT = /\.(d\.)?(m|c)?(ts|js)x?$/;
 const ASSET = /\.(css|scss|sass|less|svg|png|jpe?g|gif|webp|avif|ico|woff2?|ttf|otf|eot|html?|md|mdx|txt|wasm|graphql|gql|ya?ml|json5?)(\?.*)?$/i;
 
@@ -36,6 +38,15 @@ export class ModuleResolver {
     this.workspace = loadWorkspace(projectRoot);
     this.host = new ResolutionHost(this.workspace, projectRoot);
     this.configs = new ProjectConfigs(this.host, this.workspace.root);
+  }
+
+  private declaredNames?: Set<string>;
+  private declared(): Set<string> {
+    if (!this.declaredNames) {
+      this.declaredNames = new Set();
+      for (const p of this.workspace.packages) for (const d of p.dependencies) this.declaredNames.add(d.startsWith('@types/') ? typesTarget(d) : d).add(d);
+    }
+    return this.declaredNames;
   }
 
   /** Imports that land under `dir` mean package `name` (e.g. a generated Prisma client). */
@@ -59,7 +70,7 @@ export class ModuleResolver {
   }
 
   private resolveUncached(specifier: string, fromFile: string): Resolution {
-    if (specifier.startsWith('node:') || BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0]!)) return { kind: 'package', name: specifier };
+    if (specifier.startsWith('node:') || BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0]!) || FRAMEWORK_PROVIDED.has(specifier)) return { kind: 'package', name: specifier };
     const relative = specifier.startsWith('.') || isAbsolute(specifier);
     if (relative && this.virtualPackages.length) {
       const v = this.virtualPackage(resolve(dirname(fromFile), specifier));
@@ -92,14 +103,23 @@ export class ModuleResolver {
     if (ASSET.test(specifier)) return { kind: 'asset' };
     if (relative) return { kind: 'unresolved', reason: 'no such file', relative: true };
     if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { kind: 'package', name: specifier };
-    if (this.workspace.byName.has(name)) return { kind: 'unresolved', reason: `workspace package ${name} has no entry for this path` };
-    const owner = this.workspace.packageOf(fromFile);
-    const rootPkg = this.workspace.packageOf(this.workspace.root);
-    // No manifest governs this file: nothing says what is a dependency, so a bare name is a package.
-    if (!owner && !rootPkg) return { kind: 'package', name: specifier };
-    if (owner?.dependencies.has(name) || rootPkg?.dependencies.has(name) || owner?.dependencies.has(`@types/${name.replace(/^@/, '').replace('/', '__')}`)) {
-      return { kind: 'package', name: specifier };
+    const wsPackage = this.workspace.byName.get(name);
+    if (wsPackage) {
+      const v = this.virtualPackages.length ? this.virtualPackage(resolve(wsPackage.dir, `.${specifier.slice(name.length)}`)) : undefined;
+      if (v) return { kind: 'package', name: v };
+      return { kind: 'unresolved', reason: `workspace package ${name} has no entry for this path` };
     }
+    const owner = this.workspace.packageOf(fromFile);
+    // No manifest governs this file: nothing says what is a dependency, so a bare name is a package.
+    if (!owner && !this.workspace.packages.length) return { kind: 'package', name: specifier };
+    // Declared by any package of the workspace: an external package (installs hoist it for everyone).
+    if (this.declared().has(name)) return { kind: 'package', name: specifier };
     return { kind: 'unresolved', reason: 'not relative, not a declared dependency, and no tsconfig paths or workspace package matches' };
   }
+}
+
+/** `@types/scope__name` → `@scope/name`, `@types/node` → `node`. */
+function typesTarget(d: string): string {
+  const bare = d.slice('@types/'.length);
+  return bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
 }

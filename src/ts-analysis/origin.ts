@@ -91,11 +91,14 @@ export class OriginTracer {
     }
     if (ts.isElementAccessExpression(e)) return withStep(this.of(e.expression, mod, depth), { k: 'elem' });
     if (ts.isCallExpression(e)) {
+      this.nodeModules.set(e, mod);
       if (isRequireCall(e)) return this.ofResolved(this.index.resolveImport(mod, { specifier: (e.arguments[0] as ts.StringLiteral).text, imported: '*' }), depth);
       const callee = unwrapExpression(e.expression);
       const fnOrigin = this.of(callee, mod, depth);
-      // A project function: what it returns.
+      // A project function: what it returns (for a generic pass-through like `remember<T>(k, () => T): T`, what it is given).
       if (fnOrigin.root.k === 'function' && !fnOrigin.steps.length) {
+        const through = passedThrough(fnOrigin.root.node, e);
+        if (through) return this.of(through, mod, depth);
         const ret = returnedExpression(fnOrigin.root.node);
         if (ret) return this.of(ret, fnOrigin.root.module, depth);
       }
@@ -141,6 +144,8 @@ export class OriginTracer {
 
   /** `a.name`: an own property of a literal, an export of a namespace, or one more step. */
   private property(base: Origin, name: string, depth: number): Origin {
+    const fromContext = this.requestContext(base, name, depth);
+    if (fromContext) return fromContext;
     if (!base.steps.length) {
       if (base.root.k === 'module') {
         const r = this.index.resolveExport(base.root.module.relPath, name);
@@ -153,6 +158,42 @@ export class OriginTracer {
     }
     return withStep(base, { k: 'get', name });
   }
+
+  /**
+   * `({ ctx }) => ctx.db` in a tRPC procedure: the context is what the function
+   * named in `initTRPC.context<typeof createContext>()` returns, so `ctx.db` is
+   * that object's `db`. (tRPC is how most TypeScript services hand their
+   * database to request handlers.)
+   */
+  private requestContext(base: Origin, name: string, depth: number): Origin | undefined {
+    const n = base.steps.length;
+    const last = base.steps[n - 1];
+    const cb = base.steps[n - 2];
+    if (base.root.k !== 'package' || base.root.pkg !== '@trpc/server' || last?.k !== 'get' || last.name !== 'ctx' || cb?.k !== 'cb') return undefined;
+    for (const s of base.steps) {
+      if (s.k !== 'call' || s.name !== 'context') continue;
+      const arg = s.node.typeArguments?.[0];
+      if (!arg || !ts.isTypeQueryNode(arg) || !ts.isIdentifier(arg.exprName)) return undefined;
+      const mod = this.moduleOf(s.node);
+      if (!mod) return undefined;
+      const fn = this.of(arg.exprName, mod, depth);
+      const ret = fn.root.k === 'function' && !fn.steps.length ? returnedExpression(fn.root.node) : undefined;
+      if (!ret || fn.root.k !== 'function') return undefined;
+      const obj = this.of(ret, fn.root.module, depth);
+      if (obj.root.k === 'literal' && ts.isObjectLiteralExpression(obj.root.node) && !obj.steps.length) {
+        const v = ownProperty(obj.root.node, name);
+        if (v) return this.of(v, obj.root.module, depth);
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** The module a node was traced in (recorded as origins are computed). */
+  private moduleOf(node: ts.Node): ModuleInfo | undefined {
+    return this.nodeModules.get(node);
+  }
+  private readonly nodeModules = new WeakMap<ts.Node, ModuleInfo>();
 
   ofResolved(r: Resolved, depth: number, name?: string): Origin {
     switch (r.kind) {
@@ -295,6 +336,31 @@ function entityNameToExpression(n: ts.EntityName): ts.Expression {
 
 function typeAlias(mod: ModuleInfo, name: string): ts.TypeAliasDeclaration | undefined {
   for (const st of mod.sourceFile.statements) if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return st;
+  return undefined;
+}
+
+/**
+ * For a function typed `<T>(…, x: T | () => T, …): T` (memoising and
+ * singleton helpers), the argument its result comes from: the argument itself,
+ * or what the callback passed there returns.
+ */
+function passedThrough(fn: ts.Node, call: ts.CallExpression): ts.Expression | undefined {
+  if (!(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) return undefined;
+  const ret = fn.type;
+  const typeParams = new Set((fn.typeParameters ?? []).map((t) => t.name.text));
+  const isT = (t: ts.TypeNode | undefined) => Boolean(t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && typeParams.has(t.typeName.text));
+  if (!isT(ret)) return undefined;
+  for (let i = 0; i < fn.parameters.length; i++) {
+    const type = fn.parameters[i]!.type;
+    const arg = call.arguments[i];
+    if (!arg) continue;
+    if (isT(type)) return arg;
+    if (type && ts.isFunctionTypeNode(type) && isT(type.type)) {
+      const a = arg as ts.Expression;
+      const cb = ts.isParenthesizedExpression(a) ? a.expression : a;
+      return ts.isArrowFunction(cb) || ts.isFunctionExpression(cb) ? returnedExpression(cb) : undefined;
+    }
+  }
   return undefined;
 }
 
