@@ -20,10 +20,14 @@ const OPERATION_SQL: Record<WriteOperation, string> = {
   copy: 'COPY into',
 };
 
+/** The line before, the line and the line after (1-based `line`), cut from the text by its line starts. */
 function snippet(sf: ts.SourceFile, line: number): Finding['snippet'] {
-  const lines = sf.text.split('\n');
+  const starts = sf.getLineStarts();
   const start = Math.max(1, line - 1);
-  return { startLine: start, lines: lines.slice(start - 1, Math.min(lines.length, line + 1)) };
+  const last = Math.min(starts.length, line + 1);
+  const lines: string[] = [];
+  for (let l = start; l <= last; l++) lines.push(sf.text.slice(starts[l - 1], l < starts.length ? starts[l]! : sf.text.length).replace(/\r?\n$/, ''));
+  return { startLine: start, lines };
 }
 
 interface Verdict {

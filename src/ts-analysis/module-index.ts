@@ -57,12 +57,15 @@ function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-function hasExport(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && Boolean(ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  // node.modifiers directly: ts.getModifiers allocates a filtered copy for every statement.
+  const mods = (node as { modifiers?: ts.NodeArray<ts.Node> }).modifiers;
+  if (!mods) return false;
+  for (const m of mods) if (m.kind === kind) return true;
+  return false;
 }
-function hasDefault(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && Boolean(ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword));
-}
+const hasExport = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
+const hasDefault = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.DefaultKeyword);
 
 /** `module.exports` / `exports` as an assignment target. */
 function commonJsExport(left: ts.Expression): string | undefined {
@@ -300,7 +303,19 @@ export class ModuleIndex {
     return found[0]?.r;
   }
 
+  private readonly importMemo = new WeakMap<ImportBinding, Resolved>();
+
+  /** Where an import binding leads (memoised per binding: every use of an imported name asks). */
   resolveImport(mod: ModuleInfo, binding: ImportBinding): Resolved {
+    let r = this.importMemo.get(binding);
+    if (!r) {
+      r = this.resolveImportUncached(mod, binding);
+      this.importMemo.set(binding, r);
+    }
+    return r;
+  }
+
+  private resolveImportUncached(mod: ModuleInfo, binding: ImportBinding): Resolved {
     const r = this.resolveModule(mod.relPath, binding.specifier);
     if (r.kind === 'package') return { kind: 'package', name: r.name, imported: binding.imported };
     if (r.kind !== 'file') return { kind: 'unresolved', specifier: binding.specifier, imported: binding.imported };

@@ -167,9 +167,10 @@ export class OriginTracer {
    */
   private requestContext(base: Origin, name: string, depth: number): Origin | undefined {
     const n = base.steps.length;
-    const last = base.steps[n - 1];
-    const cb = base.steps[n - 2];
-    if (base.root.k !== 'package' || base.root.pkg !== '@trpc/server' || last?.k !== 'get' || last.name !== 'ctx' || cb?.k !== 'cb') return undefined;
+    if (n < 2 || base.root.k !== 'package' || base.root.pkg !== '@trpc/server') return undefined;
+    const last = base.steps[n - 1]!;
+    const cb = base.steps[n - 2]!;
+    if (last.k !== 'get' || last.name !== 'ctx' || cb.k !== 'cb') return undefined;
     for (const s of base.steps) {
       if (s.k !== 'call' || s.name !== 'context') continue;
       const arg = s.node.typeArguments?.[0];

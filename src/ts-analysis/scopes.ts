@@ -224,7 +224,8 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
       }
       case SK.Block:
       case SK.CaseBlock: {
-        const s = open(scope, node, 'block');
+        // A block that declares nothing block-scoped needs no scope of its own (most if/loop/try bodies).
+        const s = declaresBlockScoped(node) ? open(scope, node, 'block') : scope;
         ts.forEachChild(node, (c) => visit(c, s));
         return;
       }
@@ -281,6 +282,23 @@ export function buildScopes(sf: ts.SourceFile): FileScopes {
 
   sf.statements.forEach((st) => visit(st, root));
   return { root, callbacks, classes, calls };
+}
+
+function declaresBlockScoped(block: ts.Node): boolean {
+  const statements = ts.isBlock(block) ? block.statements : (block as ts.CaseBlock).clauses.flatMap((c) => [...c.statements]);
+  for (const st of statements) {
+    switch (st.kind) {
+      case ts.SyntaxKind.VariableStatement:
+        if ((st as ts.VariableStatement).declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) return true;
+        break;
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.EnumDeclaration:
+      case ts.SyntaxKind.ModuleDeclaration:
+        return true;
+    }
+  }
+  return false;
 }
 
 /** The innermost scope holding a position. */

@@ -63,6 +63,8 @@ export declare namespace ts {
   type ForOfStatement = import('ts-morph').ts.ForOfStatement;
   type CatchClause = import('ts-morph').ts.CatchClause;
   type ArrayBindingPattern = import('ts-morph').ts.ArrayBindingPattern;
+  type SyntaxKind = import('ts-morph').ts.SyntaxKind;
+  type CaseBlock = import('ts-morph').ts.CaseBlock;
   type NodeArray<N extends Node> = import('ts-morph').ts.NodeArray<N>;
   type ScriptKind = import('ts-morph').ts.ScriptKind;
   type CompilerOptions = import('ts-morph').ts.CompilerOptions;

@@ -56,4 +56,21 @@ describe('patterns from real services', () => {
     });
     expect(await findings(root)).toEqual(['packages/api/server.ts:2 unresolved-import']);
   });
+
+  it('a receiver whose origin cannot be traced is matched by name and tagged heuristic; a known non-database value named db is not', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { kysely: '0.28' } }),
+      'src/handlers.ts': [
+        `export async function handler(ctx: any, id: number) {`,
+        `  await ctx.db.deleteFrom('expenses').where('id', '=', id).execute();`,
+        `}`,
+        `export const db = new Map<string, number>();`,
+        `export function evict() {`,
+        `  db.delete('expenses');`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual(['src/handlers.ts:2 protected-write expenses delete (heuristic)']);
+  });
 });
