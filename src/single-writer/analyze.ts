@@ -119,7 +119,8 @@ export class SingleWriterAnalysis {
 
   analyzeFile(rel: string): FileAnalysis {
     const out: FileAnalysis = { findings: [], sinks: 0, deps: [], unresolved: [] };
-    const log = new Set<string>();
+    // The modules read are the cache's dependencies of this file; without a cache nobody asks.
+    const log = this.o.cacheDir ? new Set<string>() : undefined;
     this.index.accessLog = log;
     try {
       const mod = this.index.get(rel);
@@ -136,7 +137,7 @@ export class SingleWriterAnalysis {
     } finally {
       this.index.accessLog = undefined;
     }
-    out.deps = [...log].filter((d) => d !== rel).sort();
+    out.deps = log ? [...log].filter((d) => d !== rel).sort() : [];
     return out;
   }
 

@@ -110,7 +110,7 @@ function shardCount(files: number, o: SingleWriterOptions): number {
 async function inWorkers(files: string[], shards: number, o: SingleWriterOptions): Promise<{ analyzed: [string, FileAnalysis][]; inputPaths: string[] }> {
   const { Worker } = await import('node:worker_threads');
   const size = Math.ceil(files.length / shards);
-  const options = { root: o.root, protectedTables: o.protectedTables, writers: o.writers, include: o.include, exclude: o.exclude, wrappers: o.wrappers, strict: o.strict };
+  const options = { root: o.root, protectedTables: o.protectedTables, writers: o.writers, include: o.include, exclude: o.exclude, wrappers: o.wrappers, strict: o.strict, cacheDir: o.cacheDir };
   const parts = await Promise.all(
     Array.from({ length: shards }, (_, i) => {
       const request: ShardRequest = { options, files: files.slice(i * size, (i + 1) * size) };

@@ -98,7 +98,7 @@ function collectDynamicImports(sf: ts.SourceFile, sites: ImportSite[]): void {
 
 export class ModuleIndex {
   private readonly modules = new Map<string, ModuleInfo | null>();
-  private readonly exportMemo = new Map<string, Resolved | undefined>();
+  private readonly exportMemo = new Map<string, { result: Resolved | undefined; touched: string[] }>();
   private readonly inProgress = new Set<string>();
   private resolverInstance?: ModuleResolver;
   /** Files parsed so far: each at most once per index. */
@@ -149,8 +149,31 @@ export class ModuleIndex {
     return a;
   }
 
+  private readonly touchStack: Set<string>[] = [];
+
+  /** Runs `fn`, returning what it computed and every module it read (so a memoised answer can replay its reads). */
+  track<T>(fn: () => T): { value: T; touched: string[] } {
+    const touched = new Set<string>();
+    this.touchStack.push(touched);
+    try {
+      return { value: fn(), touched: [...touched] };
+    } finally {
+      this.touchStack.pop();
+    }
+  }
+
+  /** Records reads again for an answer taken from a memo. */
+  noteAccess(rels: readonly string[]): void {
+    if (!this.accessLog && !this.touchStack.length) return;
+    for (const rel of rels) {
+      this.accessLog?.add(rel);
+      for (const t of this.touchStack) t.add(rel);
+    }
+  }
+
   get(relPath: string): ModuleInfo | undefined {
     this.accessLog?.add(relPath);
+    for (const t of this.touchStack) t.add(relPath);
     if (!this.modules.has(relPath)) {
       this.parses++;
       const text = this.readText(relPath);
@@ -261,17 +284,21 @@ export class ModuleIndex {
   /** Follows an exported name through re-exports and barrels (memoised, cycle-safe; explicit exports beat `export *`). */
   resolveExport(moduleRel: string, name: string): Resolved | undefined {
     const key = `${moduleRel}#${name}`;
-    if (this.exportMemo.has(key)) return this.exportMemo.get(key);
+    const hit = this.exportMemo.get(key);
+    if (hit) {
+      this.noteAccess(hit.touched);
+      return hit.result;
+    }
     if (this.inProgress.has(key)) return undefined;
     this.inProgress.add(key);
-    let result: Resolved | undefined;
+    let tracked: { value: Resolved | undefined; touched: string[] };
     try {
-      result = this.resolveExportUncached(moduleRel, name);
+      tracked = this.track(() => this.resolveExportUncached(moduleRel, name));
     } finally {
       this.inProgress.delete(key);
     }
-    this.exportMemo.set(key, result);
-    return result;
+    this.exportMemo.set(key, { result: tracked.value, touched: tracked.touched });
+    return tracked.value;
   }
 
   private resolveExportUncached(moduleRel: string, name: string): Resolved | undefined {
@@ -303,16 +330,18 @@ export class ModuleIndex {
     return found[0]?.r;
   }
 
-  private readonly importMemo = new WeakMap<ImportBinding, Resolved>();
+  private readonly importMemo = new WeakMap<ImportBinding, { result: Resolved; touched: string[] }>();
 
   /** Where an import binding leads (memoised per binding: every use of an imported name asks). */
   resolveImport(mod: ModuleInfo, binding: ImportBinding): Resolved {
-    let r = this.importMemo.get(binding);
-    if (!r) {
-      r = this.resolveImportUncached(mod, binding);
-      this.importMemo.set(binding, r);
+    const hit = this.importMemo.get(binding);
+    if (hit) {
+      this.noteAccess(hit.touched);
+      return hit.result;
     }
-    return r;
+    const tracked = this.track(() => this.resolveImportUncached(mod, binding));
+    this.importMemo.set(binding, { result: tracked.value, touched: tracked.touched });
+    return tracked.value;
   }
 
   private resolveImportUncached(mod: ModuleInfo, binding: ImportBinding): Resolved {

@@ -53,7 +53,7 @@ export function lastName(o: Origin): string | undefined {
 }
 
 export class OriginTracer {
-  private readonly memo = new Map<ts.Node, Origin>();
+  private readonly memo = new Map<ts.Node, { origin: Origin; touched: string[] }>();
   private readonly busy = new Set<ts.Node>();
 
   constructor(readonly index: ModuleIndex) {}
@@ -61,17 +61,21 @@ export class OriginTracer {
   of(expr: ts.Expression, mod: ModuleInfo, depth = 0): Origin {
     const e = unwrapExpression(expr);
     const hit = this.memo.get(e);
-    if (hit) return hit;
+    if (hit) {
+      // The modules read to find this origin are read again, as far as the result cache is concerned.
+      this.index.noteAccess(hit.touched);
+      return hit.origin;
+    }
     if (this.busy.has(e) || depth > 40) return UNKNOWN;
     this.busy.add(e);
-    let o: Origin;
+    let tracked: { value: Origin; touched: string[] };
     try {
-      o = this.compute(e, mod, depth + 1);
+      tracked = this.index.track(() => this.compute(e, mod, depth + 1));
     } finally {
       this.busy.delete(e);
     }
-    this.memo.set(e, o);
-    return o;
+    this.memo.set(e, { origin: tracked.value, touched: tracked.touched });
+    return tracked.value;
   }
 
   private compute(e: ts.Expression, mod: ModuleInfo, depth: number): Origin {
