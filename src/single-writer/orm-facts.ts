@@ -36,15 +36,35 @@ type PrismaProp = { type: string; name: string; fieldType?: unknown; array?: boo
 
 const unquote = (v: unknown) => (typeof v === 'string' ? v.replace(/^"|"$/g, '') : undefined);
 
+/** Each schema file parsed once per process run (the parser is not cheap on a large schema). */
+const astCache = new Map<string, { text: string; ast: PrismaAst | Error }>();
+function prismaAst(file: string): PrismaAst {
+  const text = readFileSync(file, 'utf8');
+  const hit = astCache.get(file);
+  if (hit && hit.text === text) {
+    if (hit.ast instanceof Error) throw hit.ast;
+    return hit.ast;
+  }
+  const { getSchema } = requireHere('@mrleebo/prisma-ast') as { getSchema(text: string): PrismaAst };
+  let ast: PrismaAst | Error;
+  try {
+    ast = getSchema(text);
+  } catch (e) {
+    ast = e as Error;
+  }
+  astCache.set(file, { text, ast });
+  if (ast instanceof Error) throw ast;
+  return ast;
+}
+
 function loadPrisma(files: string[]): PrismaFacts {
   const facts: PrismaFacts = { byDelegate: new Map(), byName: new Map(), schemaFiles: files, problems: [] };
   const models: { name: string; props: PrismaProp[] }[] = [];
   if (!files.length) return facts;
-  const { getSchema } = requireHere('@mrleebo/prisma-ast') as { getSchema(text: string): PrismaAst };
   for (const file of files) {
     let ast: PrismaAst;
     try {
-      ast = getSchema(readFileSync(file, 'utf8'));
+      ast = prismaAst(file);
     } catch (e) {
       facts.problems.push({ file, message: (e as Error).message.split('\n')[0]! });
       continue;
@@ -72,10 +92,9 @@ function loadPrisma(files: string[]): PrismaFacts {
 function prismaOutputs(files: string[]): { dir: string; client: boolean; provider: string }[] {
   const out: { dir: string; client: boolean; provider: string }[] = [];
   if (!files.length) return out;
-  const { getSchema } = requireHere('@mrleebo/prisma-ast') as { getSchema(text: string): PrismaAst };
   for (const file of files) {
     try {
-      for (const block of getSchema(readFileSync(file, 'utf8')).list) {
+      for (const block of prismaAst(file).list) {
         if (block.type !== 'generator') continue;
         const provider = unquote(block.assignments?.find((a) => a.key === 'provider')?.value);
         const output = unquote(block.assignments?.find((a) => a.key === 'output')?.value);

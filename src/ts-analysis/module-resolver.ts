@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { ts } from './typescript.js';
 import { ProjectConfigs } from './project-configs.js';
 import { ResolutionHost } from './resolution-host.js';
@@ -79,9 +79,15 @@ export class ModuleResolver {
     // The common case answered without the full resolver: `./x` next to `x.ts` is what TypeScript picks first too.
     if (relative && !/\.[a-z]+$/i.test(specifier)) {
       const base = resolve(dirname(fromFile), specifier);
-      for (const ext of ['.ts', '.tsx']) if (this.host.isFile(base + ext)) return { kind: 'file', path: base + ext };
+      for (const candidate of [`${base}.ts`, `${base}.tsx`]) if (this.host.isFile(candidate)) return { kind: 'file', path: candidate };
+      if (!this.host.isFile(`${base}.d.ts`) && !this.host.isFile(`${base}.js`)) {
+        for (const candidate of [join(base, 'index.ts'), join(base, 'index.tsx')]) if (this.host.isFile(candidate) && !this.host.isFile(join(base, 'package.json'))) return { kind: 'file', path: candidate };
+      }
     }
     const owning = this.configs.ownerOf(fromFile);
+    const pkgName = packageNameOf(specifier);
+    // A dependency of the workspace that no `paths` alias could capture is a package: no need to walk node_modules for it.
+    if (!relative && !this.workspace.byName.has(pkgName) && this.declared().has(pkgName) && !mayBeAliased(specifier, owning.options)) return { kind: 'package', name: specifier };
     let resolved = ts.resolveModuleName(specifier, fromFile, owning.options, this.host, owning.cache).resolvedModule;
     const mr = owning.options.moduleResolution;
     if (!resolved && (mr === undefined || mr === ts.ModuleResolutionKind.Node10 || mr === ts.ModuleResolutionKind.Classic)) {
@@ -122,4 +128,15 @@ export class ModuleResolver {
 function typesTarget(d: string): string {
   const bare = d.slice('@types/'.length);
   return bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
+}
+
+/** Could a `paths` pattern of these options capture the specifier? */
+function mayBeAliased(specifier: string, options: ts.CompilerOptions): boolean {
+  const paths = options.paths;
+  if (!paths) return false;
+  for (const pattern of Object.keys(paths)) {
+    const star = pattern.indexOf('*');
+    if (star < 0 ? specifier === pattern : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) return true;
+  }
+  return false;
 }

@@ -122,6 +122,16 @@ export function loadWorkspace(projectRoot: string): Workspace {
   const byName = new Map<string, WorkspacePackage>();
   for (const p of packages) if (p.name && !byName.has(p.name)) byName.set(p.name, p);
   const sorted = [...packages].sort((a, b) => b.dir.length - a.dir.length);
+  const byDir = new Map<string, WorkspacePackage | null>();
+  // Per folder, memoised: the resolver asks for every path it probes.
+  const packageOfDir = (dir: string): WorkspacePackage | undefined => {
+    let hit = byDir.get(dir);
+    if (hit === undefined) {
+      hit = sorted.find((p) => dir === p.dir || dir.startsWith(p.dir + sep)) ?? null;
+      byDir.set(dir, hit);
+    }
+    return hit ?? undefined;
+  };
   const ws: Workspace = {
     root,
     kind: decl?.kind ?? 'none',
@@ -130,7 +140,9 @@ export function loadWorkspace(projectRoot: string): Workspace {
     prismaSchemas: found.prisma.sort(),
     manifests: [...found.packageDirs.map((d) => join(d, 'package.json')), ...['pnpm-workspace.yaml', 'lerna.json'].map((f) => join(root, f)).filter((f) => existsSync(f))],
     packageOf(absPath) {
-      return sorted.find((p) => absPath === p.dir || absPath.startsWith(p.dir + sep));
+      const own = byDir.get(absPath);
+      if (own) return own;
+      return packageOfDir(dirname(absPath)) ?? (sorted.find((p) => absPath === p.dir) || undefined);
     },
   };
   return ws;

@@ -43,9 +43,14 @@ function configText(obj: ts.ObjectLiteralExpression, mod: ModuleInfo, ctx: SinkC
   return unknownSql();
 }
 
+/** `from(sql)` / `copyFrom(sql)` / `copy.from(sql)` of pg-copy-streams (decided from the import alone: every `.query(call())` asks). */
 function isCopyFrom(call: ts.CallExpression, ctx: SinkContext): boolean {
-  const o = ctx.tracer.of(call.expression, ctx.mod);
-  return o.root.k === 'package' && o.root.pkg === 'pg-copy-streams' && (o.root.name === 'from' || o.steps.some((s) => s.k === 'get' && s.name === 'from'));
+  const callee = unwrapExpression(call.expression);
+  let r;
+  if (ts.isIdentifier(callee)) r = ctx.index.resolveIdentifier(ctx.mod, callee);
+  else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && ts.isIdentifier(callee.expression)) r = ctx.index.resolveIdentifier(ctx.mod, callee.expression);
+  if (r?.kind !== 'package' || r.name !== 'pg-copy-streams') return false;
+  return ts.isIdentifier(callee) ? r.imported === 'from' : r.imported === '*' || r.imported === 'default';
 }
 
 function isPgQueryFunction(o: Origin): boolean {
@@ -75,6 +80,8 @@ export const pgModel: SinkModel = {
     }
     const o = ctx.tracer.of(receiver, ctx.mod);
     const confidence = receiverConfidence(o, PG_PACKAGES);
+    // A Map, an array, a literal: never a database, whatever it is given.
+    if (!confidence && (o.root.k === 'global' || o.root.k === 'literal')) return undefined;
     if (method === 'exec' && !(o.root.k === 'package' && /pglite/.test(o.root.pkg))) return undefined;
     const sql = queryArgument(site.args[0], ctx);
     if (!sql) return undefined;
