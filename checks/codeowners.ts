@@ -17,7 +17,11 @@ export const check: Check = {
     }
     const tracked = (await ctx.files.gitTracked()) ?? [];
     if (!(await ctx.files.gitTracked())) ctx.warn(`${ctx.root} is not a git work tree: "matches no tracked file" and protected-path coverage cannot be checked against tracked files.`);
-    const findings = analyzeCodeowners({ file, tracked, protectedPaths: ctx.config.checks.codeowners.protectedPaths });
+    const { defaultProtectedPaths } = await import('../src/codeowners/protected-paths.js');
+    const trackedSet = new Set(tracked);
+    const protectedPaths =
+      ctx.config.checks.codeowners.protectedPaths ?? defaultProtectedPaths(ctx.config, (rel) => trackedSet.has(rel) || ctx.files.readSync(rel) !== undefined);
+    const findings = analyzeCodeowners({ file, tracked, protectedPaths });
     return { checkId: 'codeowners', rules: CODEOWNERS_RULES, findings, stats: { tracked: tracked.length, rules: file ? file.text.split('\n').length : 0 } };
   },
 };

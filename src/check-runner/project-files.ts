@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -11,27 +10,14 @@ const run = promisify(execFile);
  * check of a `check all` run.
  */
 export class ProjectFiles {
-  private readonly texts = new Map<string, Promise<string | undefined>>();
-  private readonly sync = new Map<string, string | undefined>();
+  private readonly texts = new Map<string, string | undefined>();
   private tracked?: Promise<string[] | undefined>;
 
   constructor(readonly root: string) {}
 
-  /** File content by POSIX path relative to the root; undefined when unreadable. */
-  read(relPath: string): Promise<string | undefined> {
-    let p = this.texts.get(relPath);
-    if (!p) {
-      this.diskReads++;
-      p = readFile(join(this.root, relPath), 'utf8').catch(() => undefined);
-      this.texts.set(relPath, p);
-    }
-    return p;
-  }
-
-  /** Synchronous read through the same cache (for analyzers that walk imports synchronously). */
+  /** File content by POSIX path relative to the root, read once; undefined when unreadable. Synchronous: analyzers walk imports synchronously. */
   readSync(relPath: string): string | undefined {
-    const cached = this.sync.get(relPath);
-    if (cached !== undefined || this.sync.has(relPath)) return cached;
+    if (this.texts.has(relPath)) return this.texts.get(relPath);
     let text: string | undefined;
     this.diskReads++;
     try {
@@ -39,14 +25,8 @@ export class ProjectFiles {
     } catch {
       text = undefined;
     }
-    this.sync.set(relPath, text);
-    if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
+    this.texts.set(relPath, text);
     return text;
-  }
-
-  /** Seeds the cache with content another component already read. */
-  remember(relPath: string, text: string): void {
-    if (!this.texts.has(relPath)) this.texts.set(relPath, Promise.resolve(text));
   }
 
   private readonly memo = new Map<string, unknown>();

@@ -1,5 +1,7 @@
 import type { Finding, RuleMeta } from '../findings/finding.js';
+import picomatch from 'picomatch';
 import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners } from './parse.js';
+import { isGlob } from './protected-paths.js';
 
 export const CODEOWNERS_RULES: RuleMeta[] = [
   { id: 'codeowners/missing', shortDescription: 'No CODEOWNERS file', fullDescription: 'Protected paths need owners, and owners need a CODEOWNERS file in the root, docs/ or .github/.', help: 'Add a CODEOWNERS file that assigns every protected path to a team.', defaultSeverity: 'error' },
@@ -26,8 +28,10 @@ export function analyzeCodeowners(input: CodeownersInput): Finding[] {
         file: 'CODEOWNERS',
         line: 1,
         column: 1,
-        message: `no CODEOWNERS file (looked in ${CODEOWNERS_LOCATIONS.join(', ')})`,
-        hint: `Create CODEOWNERS assigning ${input.protectedPaths.join(', ')} to an owning team.`,
+        message: `no CODEOWNERS file (looked in ${CODEOWNERS_LOCATIONS.join(', ')}): nobody has to review changes to ${input.protectedPaths.join(', ')}`,
+        hint: `Create .github/CODEOWNERS with one line per protected path, e.g. ${input.protectedPaths
+          .map((p) => `\`${codeownersPattern(p === 'CODEOWNERS' ? '.github/CODEOWNERS' : p)} @your-org/your-team\``)
+          .join(', ')}, and commit it.`,
       },
     ];
   }
@@ -60,7 +64,12 @@ export function analyzeCodeowners(input: CodeownersInput): Finding[] {
     // `CODEOWNERS` means the file itself, wherever GitHub found it.
     const p = configured === 'CODEOWNERS' ? path : configured;
     const isDir = p.endsWith('/');
-    const under = input.tracked.filter((f) => (isDir ? f.startsWith(p) : f === p));
+    const glob = !isDir && isGlob(p);
+    const matches = glob ? picomatch(p, { dot: true }) : undefined;
+    const under = input.tracked.filter((f) => (matches ? matches(f) : isDir ? f.startsWith(p) : f === p));
+    // A glob that matches no tracked file names nothing to own yet; a missing directory or file
+    // must still be owned before anything lands there.
+    if (glob && !under.length) continue;
     const targets = under.length ? under : [isDir ? `${p}.keep` : p];
     const unowned = targets.filter((f) => ownersOf(rules, f).owners.length === 0);
     if (unowned.length) {
@@ -72,9 +81,14 @@ export function analyzeCodeowners(input: CodeownersInput): Finding[] {
         column: 1,
         path: p,
         message: `protected path ${p} has no owner${under.length ? ` (${unowned.length} of ${under.length} files, e.g. ${unowned[0]})` : ''}`,
-        hint: `Add a line such as \`/${p} @your-org/your-team\` at the end of ${path}.`,
+        hint: `Add a line such as \`${codeownersPattern(p)} @your-org/your-team\` at the end of ${path}.`,
       });
     }
   }
   return out;
+}
+
+/** A protected path as a root-anchored CODEOWNERS pattern. */
+export function codeownersPattern(path: string): string {
+  return `/${path.replace(/^\/+/, '')}`;
 }

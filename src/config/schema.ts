@@ -38,13 +38,23 @@ export const MigrateSchema = z.strictObject({
   concurrent: z.boolean().default(false),
 });
 
+/** Every extension the analyzer reads: a JavaScript service is checked as fully as a TypeScript one. */
+export const SOURCE_EXTENSIONS = '{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+
 export const SingleWriterSchema = z.strictObject({
-  protectedTables: z.array(z.string().min(1)).min(1).default(['expenses']),
-  writers: z.array(z.string().min(1)).default(['src/writer/**']),
-  include: z.array(z.string().min(1)).default(['src/**/*.{ts,tsx,mts,cts}']),
+  /**
+   * Nothing is protected until the user says so (`finbrain protect <table>`); an explicit
+   * empty list is a mistake, so only the default may be empty.
+   */
+  protectedTables: z
+    .array(z.string().min(1))
+    .min(1, 'list at least one table, or leave the key out until you protect one (npx finbrain protect <table> --writer <glob>)')
+    .default([]),
+  writers: z.array(z.string().min(1)).default([]),
+  include: z.array(z.string().min(1)).default([`src/**/*.${SOURCE_EXTENSIONS}`]),
   exclude: z
     .array(z.string().min(1))
-    .default(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', 'migrations/**', '**/node_modules/**']),
+    .default(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', '**/*.d.ts', 'migrations/**', '**/node_modules/**']),
   /** Functions or objects (by import name) that wrap a database client and forward SQL to it. */
   wrappers: z.array(z.string().min(1)).default([]),
   /** Reuse results for unchanged files from `.finbrain/cache/` (keyed by content hashes, finbrain version and this section). */
@@ -79,10 +89,12 @@ export const SecuritySchema = z.strictObject({
 
 export const CodeownersSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  /** Paths every change to which needs an owner's review (directories end with `/`). */
-  protectedPaths: z
-    .array(z.string().min(1))
-    .default(['src/writer/', 'src/runtime/', 'migrations/', 'checks/', '.github/', 'CODEOWNERS', 'finbrain.config.json']),
+  /**
+   * Paths every change to which needs an owner's review (directories end with `/`, globs allowed).
+   * Unset: what the config already names (the writers, the migrations folder, this config file,
+   * the finbrain workflow and CODEOWNERS itself), derived in checks/codeowners.ts.
+   */
+  protectedPaths: z.array(z.string().min(1)).optional(),
 });
 
 export const ChecksSchema = z
@@ -95,6 +107,32 @@ export const ChecksSchema = z
     data: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .prefault({});
+
+/** A lower-case SQL identifier: what Postgres folds an unquoted name to. */
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier (letters, digits, _)').max(63);
+
+/**
+ * Names used by the database side of a protected table (`finbrain protect`, src/protection).
+ * Every key is optional; unset keys get protectionDefaults() from the table name.
+ */
+export const ProtectionSchema = z.strictObject({
+  schema: sqlIdentifier.optional(),
+  appRole: sqlIdentifier.optional(),
+  writerRole: sqlIdentifier.optional(),
+  auditTable: sqlIdentifier.optional(),
+  idempotencyTable: sqlIdentifier.optional(),
+  statsTable: sqlIdentifier.optional(),
+});
+
+export const ChangelogSchema = z.strictObject({
+  /** The `# heading` of a new CHANGELOG.md (an existing file keeps its own). */
+  title: z.string().min(1).default('Changelog'),
+  /**
+   * A Markdown file (relative to the project root) whose text opens a new CHANGELOG.md instead of
+   * the title and the default introduction; the generated migration history follows it.
+   */
+  preambleFile: z.string().min(1).optional(),
+});
 
 export const StandardsSchema = z.strictObject({
   allowedSources: z.array(z.string().min(1)).min(1).default(['chat', 'form', 'api', 'import']),
@@ -116,6 +154,8 @@ export const ConfigSchema = z.strictObject({
   migrate: MigrateSchema.prefault({}),
   singleWriter: SingleWriterSchema.prefault({}),
   checks: ChecksSchema,
+  changelog: ChangelogSchema.prefault({}),
+  protection: ProtectionSchema.prefault({}),
   standards: StandardsSchema.prefault({}),
   monitor: MonitorSchema.prefault({}),
 });

@@ -9,7 +9,7 @@ import { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 import { AMBIGUOUS_EXPORT, PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 import { SinkFinder, type Sink } from './sinks.js';
 import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
-import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
+import type { SingleWriterOptions, SingleWriterResult } from './options.js';
 
 const OPERATION_SQL: Record<WriteOperation, string> = {
   insert: 'INSERT into',
@@ -79,6 +79,8 @@ export interface FileAnalysis {
   /** Root-relative modules read while analysing this file (the cache's dependencies). */
   deps: string[];
   unresolved: string[];
+  /** Package names imported but declared by no package.json of the workspace. */
+  undeclared: string[];
 }
 
 /** The analysis proper: parses, resolves and judges; the cache lives in index.ts. */
@@ -118,7 +120,7 @@ export class SingleWriterAnalysis {
   }
 
   analyzeFile(rel: string): FileAnalysis {
-    const out: FileAnalysis = { findings: [], sinks: 0, deps: [], unresolved: [] };
+    const out: FileAnalysis = { findings: [], sinks: 0, deps: [], unresolved: [], undeclared: [] };
     // The modules read are the cache's dependencies of this file; without a cache nobody asks.
     const log = this.o.cacheDir ? new Set<string>() : undefined;
     this.index.accessLog = log;
@@ -149,6 +151,7 @@ export class SingleWriterAnalysis {
       const pos = sf.getLineAndCharacterOfPosition(site.node.getStart(sf));
       const at = { file: mod.relPath, line: pos.line + 1, column: pos.character + 1, snippet: snippet(sf, pos.line + 1) };
       // A relative import of a missing file is a broken build, not an alias finbrain failed to follow.
+      if (r.kind === 'package' && r.undeclared) out.undeclared.push(site.specifier);
       if (r.kind === 'unresolved' && !r.relative) {
         out.unresolved.push(site.specifier);
         out.findings.push({
@@ -232,8 +235,5 @@ export function filesToCheck(o: SingleWriterOptions): string[] {
   return listSourceFiles(o.root, o.include, o.exclude);
 }
 
-export function emptyStats(files: number): SingleWriterStats {
-  return { files, writerFiles: 0, sinks: 0, protectedWrites: 0, unverifiable: 0, heuristic: 0, unresolvedImports: 0, unresolvedSpecifiers: '', cachedFiles: 0 };
-}
 
 export type { SingleWriterOptions, SingleWriterResult };

@@ -16,12 +16,14 @@ import type { FileAnalysis } from './analyze.js';
 import type { ShardRequest, ShardResult } from './worker.js';
 import type { Finding } from '../findings/finding.js';
 import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
+import { packageNameOf } from '../ts-analysis/workspace.js';
 import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
 import { hashText, loadCache, runKey, saveCache, type CacheDocument, type CachedFile } from './result-cache.js';
 import { PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 
 export type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
 export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL, UNRESOLVED_IMPORT, AMBIGUOUS_EXPORT } from './rules.js';
+export { COVERAGE_RULES, nothingProtected, noSourceFiles } from './coverage-findings.js';
 
 function finbrainVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
@@ -85,7 +87,7 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
     for (const [rel, r] of analyzed) {
       // Hashes only matter to a cache.
       const deps = o.cacheDir ? Object.fromEntries(r.deps.map((d) => [d, hashOf(d)])) : {};
-      results.set(rel, { hash: o.cacheDir ? hashOf(rel) : '', deps, findings: r.findings, sinks: r.sinks, unresolved: r.unresolved });
+      results.set(rel, { hash: o.cacheDir ? hashOf(rel) : '', deps, findings: r.findings, sinks: r.sinks, unresolved: r.unresolved, undeclared: r.undeclared });
     }
     if (o.cacheDir) inputs = Object.fromEntries(inputPaths.map((abs) => [abs, hashText(readAbs(abs))]));
   }
@@ -136,7 +138,8 @@ function readAbs(abs: string): string | undefined {
 function summarise(files: string[], results: Map<string, CachedFile>, o: SingleWriterOptions, cachedFiles: number): SingleWriterResult {
   const findings: Finding[] = [];
   const unresolved = new Set<string>();
-  const stats: SingleWriterStats = { files: files.length, writerFiles: 0, sinks: 0, protectedWrites: 0, unverifiable: 0, heuristic: 0, unresolvedImports: 0, unresolvedSpecifiers: '', cachedFiles };
+  const undeclared = new Set<string>();
+  const stats: SingleWriterStats = { files: files.length, writerFiles: 0, sinks: 0, protectedWrites: 0, unverifiable: 0, heuristic: 0, unresolvedImports: 0, unresolvedSpecifiers: '', undeclaredPackages: 0, undeclaredPackageNames: '', cachedFiles };
   for (const rel of files) {
     const r = results.get(rel)!;
     stats.sinks += r.sinks;
@@ -148,9 +151,12 @@ function summarise(files: string[], results: Map<string, CachedFile>, o: SingleW
       if (f.heuristic) stats.heuristic++;
     }
     for (const u of r.unresolved) unresolved.add(u);
+    for (const u of r.undeclared ?? []) undeclared.add(packageNameOf(u));
   }
   stats.writerFiles = files.filter(globMatcher(o.writers)).length;
   stats.unresolvedSpecifiers = [...unresolved].sort().join(', ');
+  stats.undeclaredPackages = undeclared.size;
+  stats.undeclaredPackageNames = [...undeclared].sort().join(', ');
   return { findings, stats };
 }
 

@@ -33,6 +33,9 @@ export interface SingleWriterStats {
   /** Imports of project code that do not resolve, and their texts. */
   unresolvedImports: number;
   unresolvedSpecifiers: string;
+  /** Well-formed package names imported but declared by no package.json (followed as packages), and their names. */
+  undeclaredPackages: number;
+  undeclaredPackageNames: string;
   /** Files whose result came from the cache. */
   cachedFiles: number;
   [key: string]: number | string;

@@ -16,6 +16,7 @@ export interface CachedFile {
   findings: Finding[];
   sinks: number;
   unresolved: string[];
+  undeclared: string[];
 }
 
 export interface CacheDocument {

@@ -26,7 +26,7 @@ export const SINGLE_WRITER_RULES: RuleMeta[] = [
     id: UNRESOLVED_IMPORT,
     shortDescription: 'An import of project code does not resolve',
     fullDescription:
-      'An import that is not relative and not a declared dependency (or names a workspace package) does not resolve through the owning tsconfig or the workspace. finbrain cannot follow it, so a database handle imported through it is only recognised by its name. --strict makes this an error.',
+      'An import of project code (an alias such as @/lib/db, a tsconfig paths pattern, a workspace package or a name under the workspace scope) that is not a declared dependency does not resolve through the owning tsconfig or the workspace. finbrain cannot follow it, so a database handle imported through it is only recognised by its name. --strict makes this an error.',
     help: 'Fix the alias (tsconfig paths/extends), the workspace package entry (exports, main), or declare the dependency in package.json.',
     defaultSeverity: 'note',
   },

@@ -13,14 +13,16 @@ import { loadWorkspace, packageNameOf, type Workspace } from './workspace.js';
 export type Resolution =
   /** A project (or workspace) source file, absolute. */
   | { kind: 'file'; path: string }
-  /** A package outside the workspace (installed or only declared), or a Node built-in. */
-  | { kind: 'package'; name: string }
+  /** A package outside the workspace (installed or only declared, or `undeclared`: named but declared by no package.json), or a Node built-in. */
+  | { kind: 'package'; name: string; undeclared?: boolean }
   /** A non-code asset (`./styles.css`) or JSON. */
   | { kind: 'asset' }
   /** An import of project code that does not resolve: a workspace package, or neither declared nor installed (`relative` when it is a relative path). */
   | { kind: 'unresolved'; reason: string; relative?: boolean };
 
 const BUILTINS = new Set(builtinModules);
+/** What npm accepts as a new package name (validate-npm-package-name), scope included; `~` and `#` start aliases, not packages. */
+const NPM_NAME = /^(@[a-z0-9-][a-z0-9-._]*\/)?[a-z0-9-][a-z0-9-._]*$/;
 /** Modules a framework provides without a dependency (Next.js's `server-only`/`client-only` markers). */
 const FRAMEWORK_PROVIDED = new Set(['server-only', 'client-only']);
 const CODE_EXT = /\.(d\.)?(m|c)?(ts|js)x?$/;
@@ -38,6 +40,11 @@ export class ModuleResolver {
     this.workspace = loadWorkspace(projectRoot);
     this.host = new ResolutionHost(this.workspace, projectRoot);
     this.configs = new ProjectConfigs(this.host, this.workspace.root);
+  }
+
+  private scopes?: Set<string>;
+  private workspaceScopes(): Set<string> {
+    return (this.scopes ??= new Set([...this.workspace.byName.keys()].filter((n) => n.startsWith('@')).map((n) => n.split('/')[0]!)));
   }
 
   private declaredNames?: Set<string>;
@@ -120,7 +127,13 @@ export class ModuleResolver {
     if (!owner && !this.workspace.packages.length) return { kind: 'package', name: specifier };
     // Declared by any package of the workspace: an external package (installs hoist it for everyone).
     if (this.declared().has(name)) return { kind: 'package', name: specifier };
-    return { kind: 'unresolved', reason: 'not relative, not a declared dependency, and no tsconfig paths or workspace package matches' };
+    // An alias (`@/lib`, `~/db`, `#x`), a name under a workspace scope, or a name a configured `paths` pattern covers: project code that did not resolve.
+    const scope = name.startsWith('@') ? name.split('/')[0] : undefined;
+    if (!NPM_NAME.test(name) || (scope && this.workspaceScopes().has(scope)) || mayBeAliased(specifier, owning.options) || this.configs.anyAlias(specifier, mayBeAliased)) {
+      return { kind: 'unresolved', reason: 'not relative, not a declared dependency, and no tsconfig paths or workspace package matches' };
+    }
+    // A well-formed package name nobody declares: most likely a package used without declaring it (counted, not followed).
+    return { kind: 'package', name: specifier, undeclared: true };
   }
 }
 

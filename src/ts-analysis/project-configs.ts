@@ -84,6 +84,11 @@ export class ProjectConfigs {
     const parsed = this.parse(configPath);
     const refs = parsed?.projectReferences ?? [];
     if (!refs.length || this.files(configPath).has(file)) return configPath;
+    // Every referenced project's options are read, so an alias of a sibling project is known as an alias.
+    for (const ref of refs) {
+      const refPath = ts.resolveProjectReferencePath(ref);
+      if (existsSync(refPath)) this.parse(refPath);
+    }
     for (const ref of refs) {
       const refPath = ts.resolveProjectReferencePath(ref);
       if (!existsSync(refPath)) continue;
@@ -91,6 +96,12 @@ export class ProjectConfigs {
       if (this.files(inner).has(file)) return inner;
     }
     return configPath;
+  }
+
+  /** Does a `paths` pattern of any config read so far match the specifier (an alias, even if not this file's)? */
+  anyAlias(specifier: string, matches: (specifier: string, options: ts.CompilerOptions) => boolean): boolean {
+    for (const p of this.parsed.values()) if (p && matches(specifier, p.options)) return true;
+    return false;
   }
 
   /** The config that owns an absolute file path. */

@@ -10,7 +10,9 @@ describe('config', () => {
     expect(root).toBe(dir);
     expect(config.migrationsDir).toBe('migrations');
     expect(config.migrate.lockTimeoutMs).toBe(5000);
-    expect(config.singleWriter.protectedTables).toEqual(['expenses']);
+    // Nothing is protected until the user says so; no app's names in the tool's defaults.
+    expect(config.singleWriter.protectedTables).toEqual([]);
+    expect(config.singleWriter.writers).toEqual([]);
   });
 
   it('reports errors as path: message', () => {

@@ -10,6 +10,7 @@ import { fixtureRepo, secrets } from './fixtures.js';
 describe('finbrain check all', () => {
   it('runs every enabled check in one process and merges them into one valid SARIF log, one run per check', async () => {
     const dir = fixtureRepo({
+      'finbrain.config.json': JSON.stringify({ singleWriter: { protectedTables: ['expenses'] } }),
       'CODEOWNERS': '*  not-an-owner\n',
       'src/db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
       'src/report.ts': `import { pool } from './db';\nexport const purge = () => pool.query('DELETE FROM expenses');\nexport const t = '${secrets.githubToken}';\n`,

@@ -70,13 +70,15 @@ describe('workspace model and module resolution (TypeScript resolver, owning tsc
     }
   });
 
-  it('a declared but uninstalled dependency is a package (no note); an undeclared bare import is unresolved; no manifest means no evidence', async () => {
+  it('a declared but uninstalled dependency is a package (no note); an alias that resolves nowhere is unresolved; an undeclared package name is counted; no manifest means no evidence', async () => {
     const root = makeTree({
       'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8' } }),
-      'src/a.ts': `import { Pool } from 'pg';\nimport { x } from 'left-pad-internal';\nexport const p = new Pool(x);\n`,
+      'src/a.ts': `import { Pool } from 'pg';\nimport { x } from 'left-pad-internal';\nimport { y } from '@/lib/y';\nimport { z } from '~/z';\nexport const p = new Pool(x + y + z);\n`,
     });
-    expect(await findings(root)).toEqual(['src/a.ts:2 unresolved-import']);
-    const bare = makeTree({ 'src/a.ts': `import { x } from 'left-pad-internal';\nexport const y = x;\n` });
+    expect(await findings(root)).toEqual(['src/a.ts:3 unresolved-import', 'src/a.ts:4 unresolved-import']);
+    const r = await analyzeSingleWriter({ root, ...DEFAULTS });
+    expect([r.stats.undeclaredPackages, r.stats.undeclaredPackageNames, r.stats.unresolvedSpecifiers]).toEqual([1, 'left-pad-internal', '@/lib/y, ~/z']);
+    const bare = makeTree({ 'src/a.ts': `import { x } from 'left-pad-internal';\nimport { y } from '@/y';\nexport const z = x + y;\n` });
     expect(await findings(bare)).toEqual([]);
   });
 });

@@ -47,12 +47,12 @@ describe('patterns from real services', () => {
     expect(await findings(root)).toEqual(['src/use.ts:3 protected-write expenses delete']);
   });
 
-  it('a dependency declared by any package of the workspace is a package (installs hoist it), not an unresolved import', async () => {
+  it('a dependency declared by any package of the workspace is a package (installs hoist it); a name under the workspace scope that resolves nowhere is unresolved', async () => {
     const root = makeTree({
       'package.json': JSON.stringify({ name: 'root', workspaces: ['apps/*', 'packages/*'] }),
-      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { hono: '4' } }),
-      'packages/api/package.json': JSON.stringify({ name: 'api' }),
-      'packages/api/server.ts': `import { Hono } from 'hono';\nimport { x } from 'not-declared-anywhere';\nexport const app = new Hono(x);\n`,
+      'apps/web/package.json': JSON.stringify({ name: '@acme/web', dependencies: { hono: '4' } }),
+      'packages/api/package.json': JSON.stringify({ name: '@acme/api' }),
+      'packages/api/server.ts': `import { Hono } from 'hono';\nimport { x } from '@acme/shared';\nexport const app = new Hono(x);\n`,
     });
     expect(await findings(root)).toEqual(['packages/api/server.ts:2 unresolved-import']);
   });
