@@ -103,6 +103,7 @@ export class SingleWriterAnalysis {
         }
       });
     this.index = o.index ?? new ModuleIndex(o.root, readText);
+    if (o.cacheDir) this.index.trackReads = true;
     this.finder = new SinkFinder(this.index, { wrappers: new Set(o.wrappers ?? []) });
     this.matcher = createTableMatcher(o.protectedTables);
     this.isWriter = globMatcher(o.writers);

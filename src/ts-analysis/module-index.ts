@@ -98,7 +98,7 @@ function collectDynamicImports(sf: ts.SourceFile, sites: ImportSite[]): void {
 
 export class ModuleIndex {
   private readonly modules = new Map<string, ModuleInfo | null>();
-  private readonly exportMemo = new Map<string, { result: Resolved | undefined; touched: string[] }>();
+  private readonly exportMemo = new Map<string, { result: Resolved | undefined; touched: readonly string[] }>();
   private readonly inProgress = new Set<string>();
   private resolverInstance?: ModuleResolver;
   /** Files parsed so far: each at most once per index. */
@@ -150,9 +150,12 @@ export class ModuleIndex {
   }
 
   private readonly touchStack: Set<string>[] = [];
+  /** Whether reads are recorded at all (a result cache needs them; a plain run does not pay for them). */
+  trackReads = false;
 
   /** Runs `fn`, returning what it computed and every module it read (so a memoised answer can replay its reads). */
-  track<T>(fn: () => T): { value: T; touched: string[] } {
+  track<T>(fn: () => T): { value: T; touched: readonly string[] } {
+    if (!this.trackReads) return { value: fn(), touched: NO_READS };
     const touched = new Set<string>();
     this.touchStack.push(touched);
     try {
@@ -164,6 +167,7 @@ export class ModuleIndex {
 
   /** Records reads again for an answer taken from a memo. */
   noteAccess(rels: readonly string[]): void {
+    if (!rels.length) return;
     if (!this.accessLog && !this.touchStack.length) return;
     for (const rel of rels) {
       this.accessLog?.add(rel);
@@ -291,7 +295,7 @@ export class ModuleIndex {
     }
     if (this.inProgress.has(key)) return undefined;
     this.inProgress.add(key);
-    let tracked: { value: Resolved | undefined; touched: string[] };
+    let tracked: { value: Resolved | undefined; touched: readonly string[] };
     try {
       tracked = this.track(() => this.resolveExportUncached(moduleRel, name));
     } finally {
@@ -330,7 +334,7 @@ export class ModuleIndex {
     return found[0]?.r;
   }
 
-  private readonly importMemo = new WeakMap<ImportBinding, { result: Resolved; touched: string[] }>();
+  private readonly importMemo = new WeakMap<ImportBinding, { result: Resolved; touched: readonly string[] }>();
 
   /** Where an import binding leads (memoised per binding: every use of an imported name asks). */
   resolveImport(mod: ModuleInfo, binding: ImportBinding): Resolved {
@@ -383,6 +387,8 @@ export class ModuleIndex {
     return this.resolveName(mod, id.text, id.end - 1);
   }
 }
+
+const NO_READS: readonly string[] = Object.freeze([]);
 
 function sameTarget(a: Resolved, b: Resolved): boolean {
   if (a.kind === 'binding' && b.kind === 'binding') return a.binding.node === b.binding.node && a.binding.name === b.binding.name;

@@ -53,7 +53,7 @@ export function lastName(o: Origin): string | undefined {
 }
 
 export class OriginTracer {
-  private readonly memo = new Map<ts.Node, { origin: Origin; touched: string[] }>();
+  private readonly memo = new Map<ts.Node, { origin: Origin; touched: readonly string[] }>();
   private readonly busy = new Set<ts.Node>();
 
   constructor(readonly index: ModuleIndex) {}
@@ -68,7 +68,7 @@ export class OriginTracer {
     }
     if (this.busy.has(e) || depth > 40) return UNKNOWN;
     this.busy.add(e);
-    let tracked: { value: Origin; touched: string[] };
+    let tracked: { value: Origin; touched: readonly string[] };
     try {
       tracked = this.index.track(() => this.compute(e, mod, depth + 1));
     } finally {
