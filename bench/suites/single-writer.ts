@@ -7,7 +7,7 @@ import type { BenchContext } from '../run.js';
 
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const N = Number(process.env.BENCH_FILES ?? 2000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 function write(dir: string, rel: string, text: string): void {
   mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -128,16 +128,18 @@ console.log(nodes);
 
 interface Timed {
   ms: number;
+  /** User + system CPU time: steadier than wall time on a machine shared with other jobs. */
+  cpuMs: number;
   rssMb: number;
   stdout: string;
 }
 
 function timed(args: string[], cwd: string): Timed {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
   const ms = performance.now() - t0;
-  const rssKb = Number(r.stderr.trim().split('\n').at(-1));
-  return { ms, rssMb: rssKb / 1024, stdout: r.stdout };
+  const [user, sys, rssKb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  return { ms, cpuMs: (user + sys) * 1000, rssMb: rssKb / 1024, stdout: r.stdout };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -162,16 +164,21 @@ export async function singleWriterSuite(ctx: BenchContext): Promise<string> {
     const b: number[] = [];
     const one: number[] = [];
     const two: number[] = [];
+    const bCpu: number[] = [];
+    const oneCpu: number[] = [];
     const cold: number[] = [];
     const warm: number[] = [];
     let rss = 0;
     let found: string[] = [];
     let cachedFiles: number | string = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      b.push(bare(ring).ms);
+      const r0 = bare(ring);
+      b.push(r0.ms);
+      bCpu.push(r0.cpuMs);
       config(ring, { cache: false });
       const r1 = check(ring);
       one.push(r1.ms);
+      oneCpu.push(r1.cpuMs);
       rss = Math.max(rss, r1.rssMb);
       found = writeFiles(r1);
       config(ring, { cache: false, workers: 2 });
@@ -184,7 +191,7 @@ export async function singleWriterSuite(ctx: BenchContext): Promise<string> {
       const w = check(ring);
       warm.push(w.ms);
       cachedFiles = stat(w, 'cachedFiles');
-      ctx.log(`ring round ${round + 1}: bare ${Math.round(b.at(-1)!)} ms, check ${Math.round(r1.ms)} ms (2 workers ${Math.round(r2.ms)} ms), cache cold ${Math.round(cold.at(-1)!)} / warm ${Math.round(w.ms)} ms, ${Math.round(r1.rssMb)} MB`);
+      ctx.log(`ring round ${round + 1}: bare ${Math.round(b.at(-1)!)} ms (cpu ${Math.round(r0.cpuMs)}), check ${Math.round(r1.ms)} ms (cpu ${Math.round(r1.cpuMs)}) (2 workers ${Math.round(r2.ms)} ms), cache cold ${Math.round(cold.at(-1)!)} / warm ${Math.round(w.ms)} ms, ${Math.round(r1.rssMb)} MB`);
     }
     const exact = JSON.stringify(found) === JSON.stringify(violating);
 
@@ -192,13 +199,18 @@ export async function singleWriterSuite(ctx: BenchContext): Promise<string> {
     config(mono, { cache: false }, ['apps/*/src/**/*.ts', 'packages/*/src/**/*.ts']);
     const mb: number[] = [];
     const mc: number[] = [];
+    const mbCpu: number[] = [];
+    const mcCpu: number[] = [];
     let mrss = 0;
     let monoFound: string[] = [];
     let unresolved: number | string = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      mb.push(bare(mono).ms);
+      const r0 = bare(mono);
+      mb.push(r0.ms);
+      mbCpu.push(r0.cpuMs);
       const r = check(mono);
       mc.push(r.ms);
+      mcCpu.push(r.cpuMs);
       mrss = Math.max(mrss, r.rssMb);
       monoFound = writeFiles(r);
       unresolved = stat(r, 'unresolvedImports');
@@ -206,14 +218,15 @@ export async function singleWriterSuite(ctx: BenchContext): Promise<string> {
     }
     const monoExact = JSON.stringify(monoFound) === JSON.stringify(monoViolating);
     const [B, O, T, C, W, MB, MC] = [b, one, two, cold, warm, mb, mc].map(median) as [number, number, number, number, number, number, number];
+    const [BC, OC, MBC, MCC] = [bCpu, oneCpu, mbCpu, mcCpu].map(median) as [number, number, number, number];
     return `## check single-writer
 
 ### ${N} files (~${Math.round(lines / 1000)}k lines, one import ring, 10% violating)
 
 | measure | time | ratio | target |
 | --- | --- | --- | --- |
-| bare TypeScript parse + walk of the same files (\`ts.createSourceFile\` + \`forEachChild\`, one process) | ${Math.round(B)} ms | 1.00× | |
-| \`finbrain check single-writer --format json\`, cache off, in one thread | ${Math.round(O)} ms | ${(O / B).toFixed(2)}× | ≤ 2× |
+| bare TypeScript parse + walk of the same files (\`ts.createSourceFile\` + \`forEachChild\`, one process) | ${Math.round(B)} ms (CPU ${Math.round(BC)} ms) | 1.00× | |
+| \`finbrain check single-writer --format json\`, cache off, in one thread | ${Math.round(O)} ms (CPU ${Math.round(OC)} ms) | ${(O / B).toFixed(2)}× wall, ${(OC / BC).toFixed(2)}× CPU | ≤ 2× |
 | the same with \`workers: 2\` (two worker threads over file shards) | ${Math.round(T)} ms | ${(T / B).toFixed(2)}× | |
 | peak RSS of the check | ${Math.round(rss)} MB | | ≤ 600 MB |
 | violating files found | ${found.length} of ${violating.length} | ${exact ? 'exactly the violating files' : 'MISMATCH'} | exact |
@@ -224,13 +237,13 @@ export async function singleWriterSuite(ctx: BenchContext): Promise<string> {
 
 | measure | time | ratio | target |
 | --- | --- | --- | --- |
-| bare TypeScript parse + walk of the same files | ${Math.round(MB)} ms | 1.00× | |
-| \`finbrain check single-writer --format json\` (cache off) | ${Math.round(MC)} ms | ${(MC / MB).toFixed(2)}× | |
+| bare TypeScript parse + walk of the same files | ${Math.round(MB)} ms (CPU ${Math.round(MBC)} ms) | 1.00× | |
+| \`finbrain check single-writer --format json\` (cache off) | ${Math.round(MC)} ms (CPU ${Math.round(MCC)} ms) | ${(MC / MB).toFixed(2)}× wall, ${(MCC / MBC).toFixed(2)}× CPU | |
 | peak RSS | ${Math.round(mrss)} MB | | |
 | writes found | ${monoFound.length} files of ${monoViolating.length} | ${monoExact ? 'exactly the violating files' : 'MISMATCH'} | exact |
 | unresolved internal imports | ${unresolved} | | 0 |
 
-Median of ${ROUNDS} rounds, wall time of whole CLI processes. Both sides include Node start-up and loading TypeScript (from ts-morph's bundle); the check also loads the CLI, the config schema and the SQL parser, resolves every import with TypeScript's resolver, binds scopes and keeps every parsed module for cross-file resolution (the bare parse drops each tree after walking it). Worker threads each load their own TypeScript, so they only pay off with idle cores; the default is one thread. The machine is shared with other jobs: compare ratios within one run, not absolute times across runs.`;
+Median of ${ROUNDS} interleaved rounds of whole CLI processes, wall time and user+system CPU time (the steadier figure while other jobs share the cores). Both sides include Node start-up and loading TypeScript (from ts-morph's bundle); the check also loads the CLI, the config schema and the SQL parser, resolves every import with TypeScript's resolver, binds scopes and keeps every parsed module for cross-file resolution (the bare parse drops each tree after walking it). Worker threads each load their own TypeScript, so they only pay off with idle cores; the default is one thread. The machine is shared with other jobs: compare ratios within one run, not absolute times across runs.`;
   } finally {
     rmSync(ring, { recursive: true, force: true });
     rmSync(mono, { recursive: true, force: true });

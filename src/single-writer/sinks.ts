@@ -35,6 +35,8 @@ export const SINK_MODELS: readonly SinkModel[] = [
   mikroOrmModel,
 ];
 
+const perIndex = new WeakMap<ModuleIndex, { tracer: OriginTracer; facts: OrmFacts }>();
+
 export interface SinkOptions {
   /** Function or method names (configured `singleWriter.wrappers`) that forward their first argument as SQL. */
   wrappers: Set<string>;
@@ -59,8 +61,14 @@ export class SinkFinder {
     private readonly options: SinkOptions,
     models: readonly SinkModel[] = SINK_MODELS,
   ) {
-    this.tracer = new OriginTracer(index);
-    this.facts = new OrmFacts(index);
+    // One tracer and one set of ORM facts per index: callers may make a finder per file.
+    let shared = perIndex.get(index);
+    if (!shared) {
+      shared = { tracer: new OriginTracer(index), facts: new OrmFacts(index) };
+      perIndex.set(index, shared);
+    }
+    this.tracer = shared.tracer;
+    this.facts = shared.facts;
     for (const m of models) {
       for (const name of m.methods ?? []) {
         const list = this.byMethod.get(name) ?? [];

@@ -58,7 +58,8 @@ export class ModuleResolver {
 
   /** Imports that land under `dir` mean package `name` (e.g. a generated Prisma client). */
   addVirtualPackage(dir: string, name: string): void {
-    this.virtualPackages.push({ dir: dir.replace(/[\\/]$/, ''), name });
+    const d = dir.replace(/[\\/]$/, '');
+    if (!this.virtualPackages.some((v) => v.dir === d)) this.virtualPackages.push({ dir: d, name });
   }
 
   private virtualPackage(path: string): string | undefined {
