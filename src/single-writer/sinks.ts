@@ -3,7 +3,8 @@ import type { FoldHooks, Piece } from '../ts-analysis/fold.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import { OriginTracer } from '../ts-analysis/origin.js';
 import { OrmFacts } from './orm-facts.js';
-import { callSite, type Sink, type SinkContext, type SinkModel } from './sink-model.js';
+import { callSite, constString, type CallSite, type Sink, type SinkContext, type SinkModel } from './sink-model.js';
+import { unwrapExpression } from '../ts-analysis/const-value.js';
 import { drizzleModel } from './sinks/drizzle.js';
 import { knexModel } from './sinks/knex.js';
 import { kyselyModel } from './sinks/kysely.js';
@@ -112,7 +113,7 @@ export class SinkFinder {
       return dedupe(out);
     }
     if (!ts.isCallExpression(node)) return out;
-    const site = callSite(node);
+    const site = this.normalise(callSite(node), ctx);
     const models = site.method !== undefined ? this.byMethod.get(site.method) : this.bare;
     for (const m of models ?? []) {
       const found = m.call?.(site, ctx);
@@ -121,6 +122,33 @@ export class SinkFinder {
     // Configured wrappers may be methods (`repo.run(sql)`) as well as functions.
     if (site.method !== undefined && this.options.wrappers.size) out.push(...(wrappersModel.call?.(site, ctx) ?? []));
     return dedupe(out);
+  }
+
+  /**
+   * The call as the database sees it, whatever syntax hides the method:
+   * `pool[m](sql)` with a constant `m`, `pool.query.call(pool, sql)`,
+   * `pool.query.apply(pool, [sql])`, `Reflect.apply(pool.query, pool, [sql])`.
+   */
+  private normalise(site: CallSite, ctx: SinkContext): CallSite {
+    const callee = unwrapExpression(site.node.expression);
+    if (site.method === undefined && ts.isElementAccessExpression(callee)) {
+      const name = constString(callee.argumentExpression, ctx);
+      if (name !== undefined) return { ...site, method: name, receiver: callee.expression };
+    }
+    if ((site.method === 'call' || site.method === 'apply') && site.receiver) {
+      const fn = unwrapExpression(site.receiver);
+      const rest = site.method === 'call' ? site.args.slice(1) : arrayElements(site.args[1]);
+      const isReflect = site.method === 'apply' && ts.isIdentifier(fn) && fn.text === 'Reflect';
+      const target = isReflect && site.args[0] ? unwrapExpression(site.args[0]) : fn;
+      const args = isReflect ? arrayElements(site.args[2]) : rest;
+      if (ts.isPropertyAccessExpression(target)) return { ...site, callee: target, method: target.name.text, receiver: target.expression, args };
+      if (ts.isElementAccessExpression(target)) {
+        const name = constString(target.argumentExpression, ctx);
+        if (name !== undefined) return { ...site, callee: target, method: name, receiver: target.expression, args };
+      }
+      if (ts.isIdentifier(target)) return { ...site, callee: target, method: undefined, receiver: undefined, args };
+    }
+    return site;
   }
 
   /** The first sink at this node (the security scan asks one question per call). */
@@ -141,4 +169,9 @@ function dedupe(sinks: Sink[]): Sink[] {
     seen.add(key);
     return true;
   });
+}
+
+function arrayElements(e: ts.Expression | undefined): ts.Expression[] {
+  const u = e && unwrapExpression(e);
+  return u && ts.isArrayLiteralExpression(u) ? u.elements.filter((x) => !ts.isSpreadElement(x)) : [];
 }

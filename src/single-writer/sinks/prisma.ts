@@ -65,10 +65,21 @@ export const prismaModel: SinkModel = {
       return [{ kind: 'sql', node: site.node, via: `prisma.${method}()`, sql: foldSql(site.args[0], ctx), dbReceiver: true, library: 'prisma', heuristic: sure === 'heuristic' }];
     }
     const op = WRITES.get(method)!;
-    if (!ts.isPropertyAccessExpression(recv) && !ts.isElementAccessExpression(recv)) return undefined;
-    const delegate = ts.isPropertyAccessExpression(recv) ? recv.name.text : ts.isStringLiteralLike(recv.argumentExpression) ? recv.argumentExpression.text : undefined;
+    // `prisma.expense`, `prisma['expense']`, or a delegate held in a variable (`const { expense } = prisma`).
+    let delegate: string | undefined;
+    let client: Origin;
+    if (ts.isPropertyAccessExpression(recv) || (ts.isElementAccessExpression(recv) && ts.isStringLiteralLike(recv.argumentExpression))) {
+      delegate = ts.isPropertyAccessExpression(recv) ? recv.name.text : (recv.argumentExpression as ts.StringLiteral).text;
+      client = ctx.tracer.of(recv.expression, ctx.mod);
+    } else {
+      const o = ctx.tracer.of(recv, ctx.mod);
+      const last = o.steps.at(-1);
+      if (last?.k !== 'get') return undefined;
+      delegate = last.name;
+      client = { root: o.root, steps: o.steps.slice(0, -1) };
+    }
     if (!delegate || delegate.startsWith('$')) return undefined;
-    const sure = clientConfidence(ctx.tracer.of(recv.expression, ctx.mod));
+    const sure = clientConfidence(client);
     if (!sure) return undefined;
     const facts = ctx.facts.prisma;
     const model = facts.byDelegate.get(delegate);
