@@ -83,6 +83,23 @@ describe('workspace model and module resolution (TypeScript resolver, owning tsc
   });
 });
 
+describe('JavaScript projects', () => {
+  it('jsconfig.json paths, CommonJS require and module.exports, ESM .mjs', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'js-svc', dependencies: { pg: '8', knex: '3' } }),
+      'jsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['lib/*'] } } }),
+      'lib/db.js': `const { Pool } = require('pg');\nconst knex = require('knex')({ client: 'pg' });\nmodule.exports = { pool: new Pool(), knex };\n`,
+      'src/jobs.js': `const { pool, knex } = require('@lib/db');\nexports.purge = () => pool.query('DELETE FROM expenses');\nexports.bump = () => knex('expenses').increment('amount', 1);\n`,
+      'src/esm.mjs': `import db from '@lib/db';\nexport const wipe = () => db.pool.query('TRUNCATE expenses');\n`,
+    });
+    expect(await findings(root)).toEqual([
+      'src/esm.mjs:2 protected-write expenses truncate',
+      'src/jobs.js:2 protected-write expenses delete',
+      'src/jobs.js:3 protected-write expenses update',
+    ]);
+  });
+});
+
 describe('exports: barrels, stars, namespaces', () => {
   it('export * is cycle-safe; explicit beats star; ambiguous stars are flagged; export * as ns and import * as ns', async () => {
     const root = makeTree({
