@@ -57,6 +57,10 @@ export const SingleWriterSchema = z.strictObject({
     .default(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', '**/*.d.ts', 'migrations/**', '**/node_modules/**']),
   /** Functions or objects (by import name) that wrap a database client and forward SQL to it. */
   wrappers: z.array(z.string().min(1)).default([]),
+  /** Reuse results for unchanged files from `.finbrain/cache/` (keyed by content hashes, finbrain version and this section). */
+  cache: z.boolean().default(true),
+  /** Worker threads for large runs (one per 600 files at most); 1 analyses in the calling thread. */
+  workers: z.number().int().min(1).max(16).default(1),
 });
 
 export const CheckToggleSchema = z.strictObject({ enabled: z.boolean().default(true) });

@@ -1,251 +1,177 @@
 import { ts } from '../ts-analysis/typescript.js';
-import type { WriteOperation } from '../sql/index.js';
-import { foldExpression, foldTaggedTemplate, isConst, isSqlShaped, type FoldedText } from '../ts-analysis/fold.js';
+import type { FoldHooks, Piece } from '../ts-analysis/fold.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
+import { OriginTracer } from '../ts-analysis/origin.js';
+import { OrmFacts } from './orm-facts.js';
+import { callSite, constString, type CallSite, type Sink, type SinkContext, type SinkModel } from './sink-model.js';
+import { unwrapExpression } from '../ts-analysis/const-value.js';
+import { drizzleModel } from './sinks/drizzle.js';
+import { knexModel } from './sinks/knex.js';
+import { kyselyModel } from './sinks/kysely.js';
+import { mikroOrmModel } from './sinks/mikro-orm.js';
+import { pgPromiseModel } from './sinks/pg-promise.js';
+import { pgModel } from './sinks/pg.js';
+import { postgresJsModel } from './sinks/postgres-js.js';
+import { prismaModel } from './sinks/prisma.js';
+import { sequelizeModel } from './sinks/sequelize.js';
+import { slonikModel } from './sinks/slonik.js';
+import { typeormModel } from './sinks/typeorm.js';
+import { wrappersModel } from './sinks/wrappers.js';
 
-/**
- * Where SQL text reaches the database. A call is a sink when its receiver
- * traces back to a database client (a driver or builder import, a client
- * obtained from one, a configured wrapper) or when its argument is SQL-shaped
- * text. A method that merely shares a name (tRPC's `.query(async () => …)`)
- * is not a sink.
- */
-export type Sink =
-  | { kind: 'sql'; node: ts.Node; via: string; sql: FoldedText; dbReceiver: boolean }
-  | { kind: 'builder'; node: ts.Node; via: string; table: string | undefined; operation: WriteOperation };
+export type { Sink } from './sink-model.js';
 
-export const DB_PACKAGES = /^(pg|pg-pool|pg-promise|postgres|slonik|knex|kysely|drizzle-orm(\/.*)?|@electric-sql\/pglite|@vercel\/postgres|@neondatabase\/serverless|@databases\/pg|pg-copy-streams)$/;
-const DB_TYPES = /\b(Pool|PoolClient|Client|ClientBase|Sql|TransactionSql|Knex|Kysely|DatabasePool|DatabaseTransactionConnection|DatabaseConnection|PGlite|PgDatabase|NodePgDatabase|PostgresJsDatabase|Queryable|Transaction)\b/;
-const DB_NAMES = /^(pool|pgPool|client|pgClient|db|database|pg|conn|connection|tx|trx|knex|sql|pglite)$/i;
-const QUERY_METHODS = new Set(['query', 'unsafe']);
-const KNEX_WRITES: Record<string, WriteOperation> = { insert: 'insert', update: 'update', del: 'delete', delete: 'delete', upsert: 'insert', merge: 'merge', truncate: 'truncate' };
-const KNEX_TABLE_METHODS = new Set(['table', 'from', 'into', 'withSchema']);
-const KYSELY_WRITES: Record<string, WriteOperation> = { insertInto: 'insert', replaceInto: 'insert', updateTable: 'update', deleteFrom: 'delete', mergeInto: 'merge' };
-const DRIZZLE_WRITES: Record<string, WriteOperation> = { insert: 'insert', update: 'update', delete: 'delete' };
+/** Every library the check understands, one model each (src/single-writer/sinks/). */
+export const SINK_MODELS: readonly SinkModel[] = [
+  wrappersModel,
+  pgModel,
+  postgresJsModel,
+  pgPromiseModel,
+  slonikModel,
+  kyselyModel,
+  knexModel,
+  drizzleModel,
+  prismaModel,
+  typeormModel,
+  sequelizeModel,
+  mikroOrmModel,
+];
+
+const perIndex = new WeakMap<ModuleIndex, { tracer: OriginTracer; facts: OrmFacts }>();
 
 export interface SinkOptions {
   /** Function or method names (configured `singleWriter.wrappers`) that forward their first argument as SQL. */
   wrappers: Set<string>;
 }
 
-function unwrap(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
-  return e;
-}
-
+/**
+ * Finds database sinks: dispatches each call or tagged template to the models
+ * that react to its method name (a Map lookup: `toLocaleString` is no key of
+ * it), with the receiver's origin traced through {@link OriginTracer}.
+ */
 export class SinkFinder {
+  readonly tracer: OriginTracer;
+  readonly facts: OrmFacts;
+  private readonly byMethod = new Map<string, SinkModel[]>();
+  private readonly bare: SinkModel[];
+  private readonly tagged: SinkModel[];
+  private readonly consumed = new WeakSet<ts.Node>();
+  private readonly hooks: FoldHooks;
+
   constructor(
-    private readonly index: ModuleIndex,
+    readonly index: ModuleIndex,
     private readonly options: SinkOptions,
-  ) {}
-
-  /** Does this expression evaluate to a database client, pool, transaction or builder? */
-  isDb(expr: ts.Expression, mod: ModuleInfo, depth = 0): boolean {
-    if (depth > 12) return false;
-    const e = unwrap(expr);
-    if (ts.isIdentifier(e)) {
-      if (DB_NAMES.test(e.text)) return true;
-      const param = mod.parameters.get(e.text);
-      if (param?.type && DB_TYPES.test(param.type.getText(mod.sourceFile))) return true;
-      const r = this.index.resolveLocal(mod, e.text);
-      if (r?.packageName) return DB_PACKAGES.test(r.packageName);
-      const d = r?.declaration;
-      if (d?.type && DB_TYPES.test(d.type.getText(r!.module.sourceFile))) return true;
-      if (d?.initializer && ts.isIdentifier(d.name)) return this.isDb(d.initializer, r!.module, depth + 1);
-      return false;
+    models: readonly SinkModel[] = SINK_MODELS,
+  ) {
+    // One tracer and one set of ORM facts per index: callers may make a finder per file.
+    let shared = perIndex.get(index);
+    if (!shared) {
+      shared = { tracer: new OriginTracer(index), facts: new OrmFacts(index) };
+      perIndex.set(index, shared);
     }
-    if (ts.isPropertyAccessExpression(e)) return DB_NAMES.test(e.name.text) || (e.name.text !== 'query' && this.isDb(e.expression, mod, depth + 1) && /^(pool|client|db|sql|\$client|session)$/i.test(e.name.text));
-    if (ts.isCallExpression(e)) {
-      const callee = unwrap(e.expression);
-      if (ts.isPropertyAccessExpression(callee) && ['connect', 'acquire', 'transaction', 'begin', 'reserve'].includes(callee.name.text)) return this.isDb(callee.expression, mod, depth + 1);
-      if (ts.isIdentifier(callee)) {
-        const r = this.index.resolveLocal(mod, callee.text);
-        if (r?.packageName) return DB_PACKAGES.test(r.packageName);
-        return /^(postgres|drizzle|knex|createPool|getPool|getClient|getDb)$/i.test(callee.text);
-      }
-      return false;
-    }
-    if (ts.isNewExpression(e)) {
-      const c = unwrap(e.expression);
-      const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
-      if (/^(Pool|Client|PGlite|Kysely)$/.test(name)) return true;
-      if (ts.isIdentifier(c)) {
-        const r = this.index.resolveLocal(mod, c.text);
-        return Boolean(r?.packageName && DB_PACKAGES.test(r.packageName));
+    this.tracer = shared.tracer;
+    this.facts = shared.facts;
+    for (const m of models) {
+      for (const name of m.methods ?? []) {
+        const list = this.byMethod.get(name) ?? [];
+        list.push(m);
+        this.byMethod.set(name, list);
       }
     }
-    return false;
-  }
-
-  /** `const q = pool.query.bind(pool)`, `const run = client.query`, `const { query } = pool`. */
-  private isQueryAlias(name: string, mod: ModuleInfo): boolean {
-    const r = this.index.resolveLocal(mod, name);
-    const d = r?.declaration;
-    if (!d) return false;
-    if (ts.isObjectBindingPattern(d.name)) {
-      const el = d.name.elements.find((x) => ts.isIdentifier(x.name) && x.name.text === name);
-      const prop = el && ((el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : undefined) ?? name);
-      return Boolean(prop && QUERY_METHODS.has(prop) && d.initializer && this.isDb(d.initializer, r!.module));
-    }
-    let init = d.initializer && unwrap(d.initializer);
-    if (init && ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'bind') init = init.expression.expression;
-    return Boolean(init && ts.isPropertyAccessExpression(init) && QUERY_METHODS.has(init.name.text) && this.isDb(init.expression, r!.module));
-  }
-
-  private sqlArgument(arg: ts.Expression | undefined, mod: ModuleInfo): FoldedText | undefined {
-    if (!arg) return undefined;
-    const a = unwrap(arg);
-    if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) return undefined;
-    if (ts.isObjectLiteralExpression(a)) {
-      const text = a.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(mod.sourceFile) === 'text');
-      return text ? foldExpression(text.initializer, mod, this.index) : { text: '', constant: false, unknown: true, namePlaceholders: [] };
-    }
-    if (ts.isNewExpression(a) && a.arguments?.[0]) {
-      const c = unwrap(a.expression);
-      if ((ts.isIdentifier(c) && /Query$/.test(c.text)) || (ts.isPropertyAccessExpression(c) && c.name.text === 'Query')) return foldExpression(a.arguments[0], mod, this.index);
-    }
-    if (ts.isTaggedTemplateExpression(a)) return foldTaggedTemplate(a.template);
-    // client.query(copyFrom('COPY …')): the inner call is the sink that carries the SQL.
-    if (ts.isCallExpression(a) && this.sinkAt(a, mod)) return undefined;
-    return foldExpression(a, mod, this.index);
-  }
-
-  private importedFrom(name: string, mod: ModuleInfo, pkg: string): string | undefined {
-    const imp = mod.imports.get(name);
-    return imp && imp.specifier === pkg ? imp.imported : undefined;
-  }
-
-  /** The table a drizzle table object was declared for: `pgTable('expenses', …)`, followed across modules. */
-  drizzleTable(expr: ts.Expression, mod: ModuleInfo): string | undefined {
-    const e = unwrap(expr);
-    let decl: ts.VariableDeclaration | undefined;
-    let declMod = mod;
-    if (ts.isIdentifier(e)) {
-      const r = this.index.resolveLocal(mod, e.text);
-      decl = r?.declaration;
-      if (r) declMod = r.module;
-    } else if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
-      // schema.expenses where `import * as schema from './schema'`
-      const imp = mod.imports.get(e.expression.text);
-      if (imp?.imported === '*') {
-        const target = this.index.resolveSpecifier(mod.relPath, imp.specifier);
-        const r = target ? this.index.resolveExport(target, e.name.text) : undefined;
-        decl = r?.declaration;
-        if (r) declMod = r.module;
-      }
-    }
-    const init = decl?.initializer && unwrap(decl.initializer);
-    if (!init || !ts.isCallExpression(init) || !decl || !isConst(decl)) return undefined;
-    const callee = unwrap(init.expression);
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-    if (!/^(pgTable|pgTableCreator|table)$/.test(name) || !init.arguments[0]) return undefined;
-    const folded = foldExpression(init.arguments[0], declMod, this.index);
-    return folded.constant ? folded.text : undefined;
-  }
-
-  /** Classifies one call or tagged template; undefined when it is not a database sink. */
-  sinkAt(node: ts.Node, mod: ModuleInfo): Sink | undefined {
-    if (ts.isTaggedTemplateExpression(node)) {
-      const tag = unwrap(node.tag);
-      const name = ts.isIdentifier(tag) ? tag.text : ts.isPropertyAccessExpression(tag) ? tag.name.text : '';
-      const fromPkg = ts.isIdentifier(tag) ? this.index.resolveLocal(mod, tag.text)?.packageName : undefined;
-      const isSql = /^sql$/i.test(name) || (fromPkg && DB_PACKAGES.test(fromPkg)) || (ts.isIdentifier(tag) && this.isDb(tag, mod));
-      if (!isSql) return undefined;
-      return { kind: 'sql', node, via: `${name || 'sql'}\`…\``, sql: foldTaggedTemplate(node.template), dbReceiver: true };
-    }
-    if (!ts.isCallExpression(node)) return undefined;
-    const callee = unwrap(node.expression);
-
-    let method: string | undefined;
-    let receiver: ts.Expression | undefined;
-    if (ts.isPropertyAccessExpression(callee)) {
-      method = callee.name.text;
-      receiver = callee.expression;
-    } else if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
-      method = callee.argumentExpression.text;
-      receiver = callee.expression;
-    }
-
-    if (method && receiver) {
-      if (QUERY_METHODS.has(method)) {
-        const sql = this.sqlArgument(node.arguments[0], mod);
-        if (!sql) return undefined;
-        const db = this.isDb(receiver, mod);
-        if (db || (!sql.unknown && isSqlShaped(sql.text))) return { kind: 'sql', node, via: `.${method}()`, sql, dbReceiver: db };
-        return undefined;
-      }
-      if (this.options.wrappers.has(method) || this.options.wrappers.has(`${receiver.getText(mod.sourceFile)}.${method}`)) {
-        const sql = this.sqlArgument(node.arguments[0], mod);
-        return sql ? { kind: 'sql', node, via: `.${method}()`, sql, dbReceiver: true } : undefined;
-      }
-      if (method === 'from' && ts.isIdentifier(unwrap(receiver))) {
-        const imp = mod.imports.get((unwrap(receiver) as ts.Identifier).text);
-        if (imp?.specifier === 'pg-copy-streams') {
-          const sql = this.sqlArgument(node.arguments[0], mod);
-          return sql ? { kind: 'sql', node, via: 'pg-copy-streams from()', sql, dbReceiver: true } : undefined;
+    this.bare = models.filter((m) => m.bareCalls);
+    this.tagged = models.filter((m) => m.tagged);
+    const fragmentModels = models.filter((m) => m.fragment);
+    const self = this;
+    this.hooks = {
+      fold(expr, mod, fold): Piece[] | undefined {
+        const ctx = self.context(mod);
+        for (const m of fragmentModels) {
+          const p = m.fragment!(expr, mod, fold, ctx);
+          if (p) return p;
         }
-      }
-      const kysely = KYSELY_WRITES[method];
-      if (kysely && node.arguments[0]) {
-        const t = foldExpression(node.arguments[0], mod, this.index);
-        if (t.unknown || !t.constant) return { kind: 'builder', node, via: `.${method}()`, table: undefined, operation: kysely };
-        return { kind: 'builder', node, via: `.${method}()`, table: t.text.trim().split(/\s+/)[0], operation: kysely };
-      }
-      const drizzle = DRIZZLE_WRITES[method];
-      if (drizzle && node.arguments.length === 1) {
-        const table = this.drizzleTable(node.arguments[0]!, mod);
-        if (table) return { kind: 'builder', node, via: `drizzle .${method}()`, table, operation: drizzle };
-      }
-      const knex = KNEX_WRITES[method];
-      if (knex) {
-        const table = this.knexTable(receiver, mod);
-        if (table !== null) return { kind: 'builder', node, via: `knex .${method}()`, table, operation: knex };
-      }
-      return undefined;
-    }
+        return undefined;
+      },
+    };
+  }
 
-    if (ts.isIdentifier(callee)) {
-      if (this.options.wrappers.has(callee.text) || this.isQueryAlias(callee.text, mod)) {
-        const sql = this.sqlArgument(node.arguments[0], mod);
-        return sql ? { kind: 'sql', node, via: `${callee.text}()`, sql, dbReceiver: true } : undefined;
-      }
-      if (this.importedFrom(callee.text, mod, 'pg-copy-streams') === 'from') {
-        const sql = this.sqlArgument(node.arguments[0], mod);
-        return sql ? { kind: 'sql', node, via: 'pg-copy-streams from()', sql, dbReceiver: true } : undefined;
-      }
+  private readonly contexts = new WeakMap<ModuleInfo, SinkContext>();
+  private context(mod: ModuleInfo): SinkContext {
+    let ctx = this.contexts.get(mod);
+    if (!ctx) {
+      ctx = { mod, index: this.index, tracer: this.tracer, facts: this.facts, hooks: this.hooks, wrappers: this.options.wrappers, consume: (n) => this.consumed.add(n) };
+      this.contexts.set(mod, ctx);
     }
-    return undefined;
+    return ctx;
+  }
+
+  /** Every sink at this node (several libraries may see one call), or [] when it is none. */
+  sinksAt(node: ts.Node, mod: ModuleInfo): Sink[] {
+    if (this.consumed.has(node)) return [];
+    const ctx = this.context(mod);
+    const out: Sink[] = [];
+    if (ts.isTaggedTemplateExpression(node)) {
+      for (const m of this.tagged) out.push(...(m.tag?.(node, ctx) ?? []));
+      return dedupe(out);
+    }
+    if (!ts.isCallExpression(node)) return out;
+    const site = this.normalise(callSite(node), ctx);
+    const models = site.method !== undefined ? this.byMethod.get(site.method) : this.bare;
+    for (const m of models ?? []) {
+      const found = m.call?.(site, ctx);
+      if (found?.length) out.push(...found);
+    }
+    // Configured wrappers may be methods (`repo.run(sql)`) as well as functions.
+    if (site.method !== undefined && this.options.wrappers.size) out.push(...(wrappersModel.call?.(site, ctx) ?? []));
+    return dedupe(out);
   }
 
   /**
-   * Walks a knex chain (`knex('t').where(…).update(…)`) down to its root; the
-   * table when the root is a knex instance called with a name, undefined when
-   * the name is dynamic, null when this is not knex at all.
+   * The call as the database sees it, whatever syntax hides the method:
+   * `pool[m](sql)` with a constant `m`, `pool.query.call(pool, sql)`,
+   * `pool.query.apply(pool, [sql])`, `Reflect.apply(pool.query, pool, [sql])`.
    */
-  private knexTable(receiver: ts.Expression, mod: ModuleInfo): string | undefined | null {
-    let e = unwrap(receiver);
-    for (let i = 0; i < 30 && ts.isCallExpression(e); i++) {
-      const c = unwrap(e.expression);
-      const isRootCall = ts.isIdentifier(c) || (ts.isPropertyAccessExpression(c) && KNEX_TABLE_METHODS.has(c.name.text));
-      if (isRootCall && e.arguments[0]) {
-        const base = ts.isIdentifier(c) ? c : c.expression;
-        const knexish = ts.isIdentifier(base)
-          ? /^(knex|db|trx|tx)$/i.test(base.text) || this.index.resolveLocal(mod, base.text)?.packageName === 'knex' || this.isKnexInstance(base, mod)
-          : this.isDb(base, mod);
-        if (!knexish) return null;
-        const t = foldExpression(e.arguments[0], mod, this.index);
-        return t.constant ? t.text.trim().split(/\s+/)[0] : undefined;
-      }
-      if (!ts.isPropertyAccessExpression(c)) return null;
-      e = unwrap(c.expression);
+  private normalise(site: CallSite, ctx: SinkContext): CallSite {
+    const callee = unwrapExpression(site.node.expression);
+    if (site.method === undefined && ts.isElementAccessExpression(callee)) {
+      const name = constString(callee.argumentExpression, ctx);
+      if (name !== undefined) return { ...site, method: name, receiver: callee.expression };
     }
-    return null;
+    if ((site.method === 'call' || site.method === 'apply') && site.receiver) {
+      const fn = unwrapExpression(site.receiver);
+      const rest = site.method === 'call' ? site.args.slice(1) : arrayElements(site.args[1]);
+      const isReflect = site.method === 'apply' && ts.isIdentifier(fn) && fn.text === 'Reflect';
+      const target = isReflect && site.args[0] ? unwrapExpression(site.args[0]) : fn;
+      const args = isReflect ? arrayElements(site.args[2]) : rest;
+      if (ts.isPropertyAccessExpression(target)) return { ...site, callee: target, method: target.name.text, receiver: target.expression, args };
+      if (ts.isElementAccessExpression(target)) {
+        const name = constString(target.argumentExpression, ctx);
+        if (name !== undefined) return { ...site, callee: target, method: name, receiver: target.expression, args };
+      }
+      if (ts.isIdentifier(target)) return { ...site, callee: target, method: undefined, receiver: undefined, args };
+    }
+    return site;
   }
 
-  private isKnexInstance(id: ts.Identifier, mod: ModuleInfo): boolean {
-    const r = this.index.resolveLocal(mod, id.text);
-    const init = r?.declaration?.initializer && unwrap(r.declaration.initializer);
-    if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression)) return false;
-    return this.index.resolveLocal(r!.module, init.expression.text)?.packageName === 'knex';
+  /** The first sink at this node (the security scan asks one question per call). */
+  sinkAt(node: ts.Node, mod: ModuleInfo): Sink | undefined {
+    return this.sinksAt(node, mod)[0];
   }
+}
+
+/** Traced sinks win over heuristic ones for the same node. */
+function dedupe(sinks: Sink[]): Sink[] {
+  if (sinks.length < 2) return sinks;
+  const traced = sinks.filter((s) => !s.heuristic);
+  const pool = traced.length ? traced : sinks;
+  const seen = new Set<string>();
+  return pool.filter((s) => {
+    const key = s.kind === 'sql' ? `sql:${s.sql.text}` : `b:${s.table}:${s.operation}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function arrayElements(e: ts.Expression | undefined): ts.Expression[] {
+  const u = e && unwrapExpression(e);
+  return u && ts.isArrayLiteralExpression(u) ? u.elements.filter((x) => !ts.isSpreadElement(x)) : [];
 }

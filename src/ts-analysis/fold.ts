@@ -1,5 +1,6 @@
 import { ts } from './typescript.js';
-import { CONST_DECLARATIONS, type ModuleIndex, type ModuleInfo } from './module-index.js';
+import type { ModuleIndex, ModuleInfo } from './module-index.js';
+import { constValue, unwrapExpression } from './const-value.js';
 
 /**
  * Constant folding of SQL text. Unresolvable parts become placeholders that fit
@@ -16,16 +17,28 @@ export interface FoldedText {
   namePlaceholders: string[];
 }
 
-const HOLE = '\u0000';
+export const HOLE = '\u0000';
+/** A hole that certainly stands where a name goes (an identifier helper with a dynamic argument). */
+export const NAME_HOLE = '\u0001';
 export const NAME_PLACEHOLDER_PREFIX = 'fb_dynamic_';
 const NAME_KEYWORDS = /\b(from|into|update|join|table|only|truncate|copy|using|merge into|exists|on)\s*$/i;
 
-type Piece = string | typeof HOLE;
+export type Piece = string;
+
+/**
+ * Library knowledge plugged into folding: SQL-building helpers (`sql.raw`,
+ * `sql.identifier`, nested fragments) turn into the pieces they produce.
+ */
+export interface FoldHooks {
+  /** Pieces for a call or tagged template, or undefined when the hook does not know it. */
+  fold?(node: ts.Expression, mod: ModuleInfo, fold: (e: ts.Expression, m: ModuleInfo) => Piece[]): Piece[] | undefined;
+}
 
 interface FoldContext {
   index: ModuleIndex;
   depth: number;
   seen: Set<ts.Node>;
+  hooks?: FoldHooks;
 }
 
 function foldPieces(expr: ts.Expression, mod: ModuleInfo, ctx: FoldContext): Piece[] {
@@ -43,17 +56,19 @@ function foldPieces(expr: ts.Expression, mod: ModuleInfo, ctx: FoldContext): Pie
       }
       return out;
     }
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isNonNullExpression(expr)) {
+    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)) {
       return foldPieces(expr.expression, mod, ctx);
     }
-    if (ts.isTypeAssertionExpression(expr)) return foldPieces(expr.expression, mod, ctx);
     if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) {
       return [...foldPieces(expr.left, mod, ctx), ...foldPieces(expr.right, mod, ctx)];
     }
-    if (ts.isIdentifier(expr)) {
-      const resolved = ctx.index.resolveLocal(mod, expr.text);
-      const d = resolved?.declaration;
-      if (d && ts.isIdentifier(d.name) && d.initializer && isConst(d)) return foldPieces(d.initializer, resolved.module, ctx);
+    if (ctx.hooks?.fold && (ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) || ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr))) {
+      const hooked = ctx.hooks.fold(expr, mod, (e, m) => foldPieces(e, m, ctx));
+      if (hooked) return hooked;
+    }
+    if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) {
+      const v = constValue(expr, mod, ctx.index);
+      if (v?.kind === 'expr' && v.expr !== expr) return foldPieces(v.expr, v.module, ctx);
       return [HOLE];
     }
     // [a, b].join(sep)
@@ -72,22 +87,15 @@ function foldPieces(expr: ts.Expression, mod: ModuleInfo, ctx: FoldContext): Pie
     return [HOLE];
   } finally {
     ctx.depth--;
+    ctx.seen.delete(expr);
   }
 }
 
 function unwrapArray(expr: ts.Expression, mod: ModuleInfo, ctx: FoldContext): { elements: ts.NodeArray<ts.Expression>; module: ModuleInfo } | undefined {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  if (ts.isArrayLiteralExpression(e)) return { elements: e.elements, module: mod };
-  if (ts.isIdentifier(e)) {
-    const r = ctx.index.resolveLocal(mod, e.text);
-    if (r?.declaration?.initializer && isConst(r.declaration)) return unwrapArray(r.declaration.initializer, r.module, ctx);
-  }
-  return undefined;
-}
-
-export function isConst(d: ts.VariableDeclaration): boolean {
-  return CONST_DECLARATIONS.has(d);
+  const v = constValue(expr, mod, ctx.index);
+  if (v?.kind !== 'expr') return undefined;
+  const e = unwrapExpression(v.expr);
+  return ts.isArrayLiteralExpression(e) ? { elements: e.elements, module: v.module } : undefined;
 }
 
 /** Joins pieces, choosing a placeholder for each hole from its surroundings. */
@@ -96,15 +104,22 @@ export function piecesToText(pieces: Piece[], paramStart = 1): FoldedText {
   let holes = 0;
   let param = paramStart;
   const namePlaceholders: string[] = [];
-  const known = pieces.some((p) => p !== HOLE && p.trim() !== '');
+  const known = pieces.some((p) => p !== HOLE && p !== NAME_HOLE && p.trim() !== '');
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!;
+    if (p === NAME_HOLE) {
+      holes++;
+      const name = `${NAME_PLACEHOLDER_PREFIX}${holes}`;
+      namePlaceholders.push(name);
+      text += name;
+      continue;
+    }
     if (p !== HOLE) {
       text += p;
       continue;
     }
     holes++;
-    const next = pieces.slice(i + 1).find((x) => x !== HOLE) as string | undefined;
+    const next = pieces.slice(i + 1).find((x) => x !== HOLE && x !== NAME_HOLE);
     const nameLike = text.endsWith('.') || next?.startsWith('.') || NAME_KEYWORDS.test(text) || /"\s*$/.test(text);
     if (nameLike) {
       const name = `${NAME_PLACEHOLDER_PREFIX}${holes}`;
@@ -117,12 +132,18 @@ export function piecesToText(pieces: Piece[], paramStart = 1): FoldedText {
   return { text, constant: holes === 0, unknown: !known, namePlaceholders };
 }
 
-export function foldExpression(expr: ts.Expression, mod: ModuleInfo, index: ModuleIndex): FoldedText {
-  return piecesToText(foldPieces(expr, mod, { index, depth: 0, seen: new Set() }));
+export function foldExpression(expr: ts.Expression, mod: ModuleInfo, index: ModuleIndex, hooks?: FoldHooks): FoldedText {
+  return piecesToText(foldPieces(expr, mod, { index, depth: 0, seen: new Set(), hooks }));
+}
+
+/** The pieces of an expression, for hooks that assemble SQL from several parts. */
+export function foldToPieces(expr: ts.Expression, mod: ModuleInfo, index: ModuleIndex, hooks?: FoldHooks): Piece[] {
+  return foldPieces(expr, mod, { index, depth: 0, seen: new Set(), hooks });
 }
 
 /** A tagged template's substitutions are parameters (or names, by position). */
-export function foldTaggedTemplate(tpl: ts.TemplateLiteral): FoldedText {
+export function foldTaggedTemplate(tpl: ts.TemplateLiteral, spans?: (e: ts.Expression) => Piece[]): FoldedText {
+  if (spans) return piecesToText(templatePieces(tpl, spans));
   if (ts.isNoSubstitutionTemplateLiteral(tpl)) return piecesToText([tpl.text]);
   const pieces: Piece[] = [tpl.head.text];
   for (const span of tpl.templateSpans) pieces.push(HOLE, span.literal.text);
@@ -134,4 +155,12 @@ const SQL_SHAPE = /^\s*(\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*(select|insert|update
 /** Text that looks like SQL: what makes an otherwise unknown `.query(...)` a database sink. */
 export function isSqlShaped(text: string): boolean {
   return SQL_SHAPE.test(text);
+}
+
+/** A template's text with each substitution replaced by what `span` makes of it. */
+export function templatePieces(tpl: ts.TemplateLiteral, span: (e: ts.Expression) => Piece[]): Piece[] {
+  if (ts.isNoSubstitutionTemplateLiteral(tpl)) return [tpl.text];
+  const pieces: Piece[] = [tpl.head.text];
+  for (const s of tpl.templateSpans) pieces.push(...span(s.expression), s.literal.text);
+  return pieces;
 }

@@ -86,6 +86,7 @@ export async function f() {
     expect(out).toEqual(['src/a.ts:4 protected-write expenses update', 'src/b.ts:5 protected-write expenses copy']);
   });
 
+  // Issue 12: `Map.delete(table)` on a Map is no database write (the receiver is gated on its origin), so m.delete(e) on line 8 is no longer a finding.
   it('knex, kysely and drizzle (across modules), with no node_modules present', async () => {
     const out = await run({
       'src/k.ts': `import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport const a = () => db('expenses').where({ id: 1 }).update({ amount: 2 });\nexport const b = () => db('users').insert({});\nexport const c = () => db.table('expenses').del();\n`,
@@ -97,7 +98,6 @@ export async function f() {
     expect(out).toEqual([
       'src/d.ts:4 protected-write expenses insert',
       'src/d.ts:6 protected-write expenses delete',
-      'src/d.ts:8 protected-write expenses delete',
       'src/k.ts:3 protected-write expenses update',
       'src/k.ts:5 protected-write expenses delete',
       'src/y.ts:3 protected-write expenses insert',

@@ -1,0 +1,326 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { ts } from '../ts-analysis/typescript.js';
+import { constValue, ownProperty, unwrapExpression } from '../ts-analysis/const-value.js';
+import { foldExpression, type FoldedText } from '../ts-analysis/fold.js';
+import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
+
+/**
+ * What the ORMs' own declarations say about tables: Prisma models from
+ * schema.prisma (`@@map`, `@@schema`, relations), and entity classes'
+ * tables (TypeORM and MikroORM `@Entity`, Sequelize `Model.init`/`@Table`),
+ * with each ORM's default naming when no name is given.
+ */
+const requireHere = createRequire(import.meta.url);
+const { pluralize, underscore } = requireHere('inflection') as { pluralize(s: string): string; underscore(s: string): string };
+
+export interface PrismaModel {
+  name: string;
+  /** `schema.table` when `@@schema` is set. */
+  table: string;
+  /** Relation fields: field name → related model name and whether it is a list. */
+  relations: Map<string, { model: string; list: boolean }>;
+}
+
+export interface PrismaFacts {
+  /** By client property (`expense` for model `Expense`). */
+  byDelegate: Map<string, PrismaModel>;
+  byName: Map<string, PrismaModel>;
+  schemaFiles: string[];
+  problems: { file: string; message: string }[];
+}
+
+type PrismaAst = { list: { type: string; name?: string; properties?: PrismaProp[]; assignments?: { type: string; key: string; value: unknown }[] }[] };
+type PrismaProp = { type: string; name: string; fieldType?: unknown; array?: boolean; args?: { value: unknown }[] };
+
+const unquote = (v: unknown) => (typeof v === 'string' ? v.replace(/^"|"$/g, '') : undefined);
+
+/** Each schema file parsed once per process run (the parser is not cheap on a large schema). */
+const astCache = new Map<string, { text: string; ast: PrismaAst | Error }>();
+function prismaAst(file: string): PrismaAst {
+  const text = readFileSync(file, 'utf8');
+  const hit = astCache.get(file);
+  if (hit && hit.text === text) {
+    if (hit.ast instanceof Error) throw hit.ast;
+    return hit.ast;
+  }
+  const { getSchema } = requireHere('@mrleebo/prisma-ast') as { getSchema(text: string): PrismaAst };
+  let ast: PrismaAst | Error;
+  try {
+    ast = getSchema(text);
+  } catch (e) {
+    ast = e as Error;
+  }
+  astCache.set(file, { text, ast });
+  if (ast instanceof Error) throw ast;
+  return ast;
+}
+
+function loadPrisma(files: string[]): PrismaFacts {
+  const facts: PrismaFacts = { byDelegate: new Map(), byName: new Map(), schemaFiles: files, problems: [] };
+  const models: { name: string; props: PrismaProp[] }[] = [];
+  if (!files.length) return facts;
+  for (const file of files) {
+    let ast: PrismaAst;
+    try {
+      ast = prismaAst(file);
+    } catch (e) {
+      facts.problems.push({ file, message: (e as Error).message.split('\n')[0]! });
+      continue;
+    }
+    for (const block of ast.list) if (block.type === 'model' && block.name) models.push({ name: block.name, props: block.properties ?? [] });
+  }
+  const names = new Set(models.map((m) => m.name));
+  for (const m of models) {
+    const map = m.props.find((p) => p.type === 'attribute' && p.name === 'map');
+    const schema = m.props.find((p) => p.type === 'attribute' && p.name === 'schema');
+    const table = unquote(map?.args?.[0]?.value) ?? m.name;
+    const schemaName = unquote(schema?.args?.[0]?.value);
+    const relations = new Map<string, { model: string; list: boolean }>();
+    for (const p of m.props) {
+      if (p.type === 'field' && typeof p.fieldType === 'string' && names.has(p.fieldType)) relations.set(p.name, { model: p.fieldType, list: Boolean(p.array) });
+    }
+    const model: PrismaModel = { name: m.name, table: schemaName ? `${schemaName}.${table}` : table, relations };
+    facts.byName.set(m.name, model);
+    facts.byDelegate.set(m.name[0]!.toLowerCase() + m.name.slice(1), model);
+  }
+  return facts;
+}
+
+/** `output = "…"` of each generator (absolute), and whether it is Prisma's client. */
+function prismaOutputs(files: string[]): { dir: string; client: boolean; provider: string }[] {
+  const out: { dir: string; client: boolean; provider: string }[] = [];
+  if (!files.length) return out;
+  for (const file of files) {
+    try {
+      for (const block of prismaAst(file).list) {
+        if (block.type !== 'generator') continue;
+        const provider = unquote(block.assignments?.find((a) => a.key === 'provider')?.value);
+        const output = unquote(block.assignments?.find((a) => a.key === 'output')?.value);
+        // Without an output, generators write next to the schema: the client into node_modules, others (prisma-kysely, zod-prisma-types) into ./generated.
+        const client = /prisma-client/.test(provider ?? '');
+        if (provider && (output || !client)) out.push({ dir: resolve(dirname(file), output ?? 'generated'), client, provider });
+      }
+    } catch {
+      // reported by loadPrisma
+    }
+  }
+  return out;
+}
+
+function decoratorsOf(node: ts.Node): readonly ts.Decorator[] {
+  return (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? [];
+}
+
+/** `@Name(args)` on a class, by decorator name. */
+export function decorator(node: ts.Node, name: RegExp): ts.CallExpression | undefined {
+  for (const d of decoratorsOf(node)) {
+    const e = d.expression;
+    if (ts.isCallExpression(e)) {
+      const c = unwrapExpression(e.expression);
+      const n = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+      if (name.test(n)) return e;
+    }
+  }
+  return undefined;
+}
+
+export class OrmFacts {
+  private prismaFacts?: PrismaFacts;
+  private readonly tables = new Map<ts.Node, string | null>();
+
+  constructor(readonly index: ModuleIndex) {
+    const ws = index.resolver.workspace;
+    // Generated folders are not in a fresh checkout: the client is Prisma's client, other generators' output is generated code.
+    for (const g of prismaOutputs(ws.prismaSchemas)) index.resolver.addVirtualPackage(g.dir, g.client ? '@prisma/client' : `generated:${g.provider}`);
+  }
+
+  get prisma(): PrismaFacts {
+    return (this.prismaFacts ??= loadPrisma(this.index.resolver.workspace.prismaSchemas));
+  }
+
+  private str(expr: ts.Expression | undefined, mod: ModuleInfo): string | undefined {
+    if (!expr) return undefined;
+    const f = foldExpression(expr, mod, this.index);
+    return f.constant && !f.unknown ? f.text : undefined;
+  }
+
+  private option(obj: ts.Expression | undefined, mod: ModuleInfo, key: string): string | undefined {
+    if (!obj) return undefined;
+    const v = constValue(obj, mod, this.index);
+    if (v?.kind !== 'expr') return undefined;
+    const o = unwrapExpression(v.expr);
+    if (!ts.isObjectLiteralExpression(o)) return undefined;
+    return this.str(ownProperty(o, key), v.module);
+  }
+
+  private optionBool(obj: ts.Expression | undefined, mod: ModuleInfo, key: string): boolean {
+    if (!obj) return false;
+    const v = constValue(obj, mod, this.index);
+    if (v?.kind !== 'expr') return false;
+    const o = unwrapExpression(v.expr);
+    const p = ts.isObjectLiteralExpression(o) ? ownProperty(o, key) : undefined;
+    return p?.kind === ts.SyntaxKind.TrueKeyword;
+  }
+
+  private qualify(table: string | undefined, schema: string | undefined): string | undefined {
+    return table && schema ? `${schema}.${table}` : table;
+  }
+
+  /** TypeORM: `@Entity('t')`, `@Entity({ name, schema })`, `@Entity()` (snake_case of the class), `new EntitySchema({ name, tableName })`. */
+  typeormTable(node: ts.Node, mod: ModuleInfo): string | undefined {
+    return this.memo(node, () => {
+      if (ts.isClassLike(node)) {
+        const d = decorator(node, /^(Entity|ViewEntity|ChildEntity)$/);
+        if (!d) return undefined;
+        const arg = d.arguments[0];
+        if (arg && ts.isObjectLiteralExpression(unwrapExpression(arg))) return this.qualify(this.option(arg, mod, 'name'), this.option(arg, mod, 'schema')) ?? snake(node.name?.text);
+        return this.str(arg, mod) ?? snake(node.name?.text);
+      }
+      const schemaArg = entitySchemaArg(node);
+      if (schemaArg) return this.option(schemaArg, mod, 'tableName') ?? this.option(schemaArg, mod, 'name');
+      return undefined;
+    });
+  }
+
+  /** MikroORM: `@Entity({ tableName | collection, schema })`, `@Entity()` (underscored class name), `new EntitySchema`/`defineEntity({ name, tableName })`. */
+  mikroTable(node: ts.Node, mod: ModuleInfo): string | undefined {
+    return this.memo(node, () => {
+      if (ts.isClassLike(node)) {
+        const d = decorator(node, /^Entity$/);
+        if (!d) return undefined;
+        const arg = d.arguments[0];
+        return this.qualify(this.option(arg, mod, 'tableName') ?? this.option(arg, mod, 'collection'), this.option(arg, mod, 'schema')) ?? (node.name ? underscore(node.name.text) : undefined);
+      }
+      const schemaArg = entitySchemaArg(node);
+      if (schemaArg) {
+        const name = this.option(schemaArg, mod, 'name') ?? this.option(schemaArg, mod, 'className');
+        return this.qualify(this.option(schemaArg, mod, 'tableName') ?? this.option(schemaArg, mod, 'collection') ?? (name ? underscore(name) : undefined), this.option(schemaArg, mod, 'schema'));
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * Sequelize: `Model.init(attrs, { tableName, schema, freezeTableName, underscored })` anywhere in the class's module,
+   * `@Table({ tableName })` (sequelize-typescript), or a `sequelize.define(name, attrs, options)` call.
+   * Without a name: the model name pluralised (and underscored when `underscored`), as Sequelize does.
+   */
+  sequelizeTable(node: ts.Node, mod: ModuleInfo): string | undefined {
+    return this.memo(node, () => {
+      let modelName: string | undefined;
+      let options: ts.Expression | undefined;
+      if (ts.isClassLike(node)) {
+        modelName = node.name?.text;
+        const table = decorator(node, /^Table$/);
+        if (table) options = table.arguments[0];
+        else {
+          const init = findInit(mod.sourceFile, modelName);
+          if (!init) return undefined;
+          options = init.arguments[1];
+          modelName = this.option(options, mod, 'modelName') ?? modelName;
+        }
+      } else if (ts.isCallExpression(node)) {
+        modelName = this.str(node.arguments[0], mod);
+        options = node.arguments[2];
+      } else return undefined;
+      const explicit = this.option(options, mod, 'tableName');
+      const schema = this.option(options, mod, 'schema');
+      if (explicit) return this.qualify(explicit, schema);
+      if (!modelName) return undefined;
+      const base = this.optionBool(options, mod, 'freezeTableName') ? modelName : pluralize(modelName);
+      return this.qualify(this.optionBool(options, mod, 'underscored') ? underscore(base) : base, schema);
+    });
+  }
+
+  /**
+   * The text of a SQL file named by a constant path (`'sql/add.sql'`,
+   * `path.join(__dirname, 'sql', 'add.sql')`, `new URL('./add.sql', import.meta.url)`),
+   * relative to the module for `__dirname`/`import.meta.url`, else to the project root.
+   */
+  readSqlFile(expr: ts.Expression, mod: ModuleInfo): FoldedText {
+    const path = this.sqlPath(expr, mod);
+    let text: string | undefined;
+    try {
+      text = path ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      text = undefined;
+    }
+    return text === undefined ? { text: '', constant: false, unknown: true, namePlaceholders: [] } : { text, constant: true, unknown: false, namePlaceholders: [] };
+  }
+
+  private sqlPath(expr: ts.Expression, mod: ModuleInfo): string | undefined {
+    const e = unwrapExpression(expr);
+    const here = dirname(mod.absPath);
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.[0]) {
+      const rel = this.str(e.arguments[0], mod);
+      return rel ? resolve(here, rel) : undefined;
+    }
+    if (ts.isCallExpression(e)) {
+      const c = unwrapExpression(e.expression);
+      const fn = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+      if (fn === 'join' || fn === 'resolve') {
+        const parts: string[] = [];
+        for (const a of e.arguments) {
+          const u = unwrapExpression(a);
+          if (ts.isIdentifier(u) && u.text === '__dirname') parts.push(here);
+          else {
+            const s = this.str(a, mod);
+            if (s === undefined) return undefined;
+            parts.push(s);
+          }
+        }
+        return resolve(this.index.root, ...parts);
+      }
+    }
+    const s = this.str(e, mod);
+    return s ? resolve(this.index.root, s) : undefined;
+  }
+
+  private memo(node: ts.Node, compute: () => string | undefined): string | undefined {
+    const hit = this.tables.get(node);
+    if (hit !== undefined) return hit ?? undefined;
+    const t = compute();
+    this.tables.set(node, t ?? null);
+    return t;
+  }
+}
+
+function snake(name: string | undefined): string | undefined {
+  // TypeORM's DefaultNamingStrategy.tableName: snakeCase(targetName).
+  return name ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase() : undefined;
+}
+
+/** `new EntitySchema({...})` / `defineEntity({...})`: the options object. */
+function entitySchemaArg(node: ts.Node): ts.Expression | undefined {
+  if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && node.arguments?.[0]) {
+    const c = unwrapExpression(node.expression);
+    const n = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+    if (n === 'EntitySchema' || n === 'defineEntity') return node.arguments[0];
+  }
+  return undefined;
+}
+
+function findInit(sf: ts.SourceFile, className: string | undefined): ts.CallExpression | undefined {
+  if (!className) return undefined;
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n)) {
+      const c = n.expression;
+      if (ts.isPropertyAccessExpression(c) && c.name.text === 'init' && ts.isIdentifier(c.expression) && c.expression.text === className) {
+        found = n;
+        return;
+      }
+      // static { this.init(...) } / static initialize() { this.init(...) }
+      if (ts.isPropertyAccessExpression(c) && c.name.text === 'init' && c.expression.kind === ts.SyntaxKind.ThisKeyword && n.arguments.length >= 2) {
+        found = n;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}

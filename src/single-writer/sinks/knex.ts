@@ -1,0 +1,97 @@
+import { ts } from '../../ts-analysis/typescript.js';
+import { unwrapExpression } from '../../ts-analysis/const-value.js';
+import type { Origin } from '../../ts-analysis/origin.js';
+import type { WriteOperation } from '../../sql/index.js';
+import { knexToPostgres } from '../parameter-styles.js';
+import { constString, flattenChain, foldSql, receiverConfidence, tableName, type CallSite, type SinkContext, type SinkModel } from '../sink-model.js';
+
+/**
+ * Knex: a chain rooted at a knex instance (or a transaction `trx`) that names
+ * a table (`knex('t')`, `.table/.into/.from('t')`, `withSchema('s')`) and
+ * writes it (`insert/update/del/delete/upsert/merge/truncate/increment/decrement`),
+ * in any order; `knex.batchInsert('t', rows)`; `knex.raw(sql, bindings)` with
+ * `??` identifier bindings folded. Handled once, at the outermost call of the chain.
+ */
+const PKG = /^knex$/;
+const WRITES = new Map<string, WriteOperation>([
+  ['insert', 'insert'],
+  ['update', 'update'],
+  ['del', 'delete'],
+  ['delete', 'delete'],
+  ['upsert', 'insert'],
+  ['merge', 'insert'],
+  ['truncate', 'truncate'],
+  ['increment', 'update'],
+  ['decrement', 'update'],
+]);
+const TABLE_LINKS = new Set(['table', 'into', 'from']);
+const KNEX_NAMES = /^(knex|db|database|trx|tx|transaction|conn|connection|k|pg|qb|query)$/i;
+
+/** A knex handle: from the package (or MikroORM's `getKnex()`), or an unknown value with a knex-like name. */
+function confidence(o: Origin): 'traced' | 'heuristic' | undefined {
+  if (o.root.k === 'package' && /^@mikro-orm\//.test(o.root.pkg) && o.steps.some((s) => s.k === 'call' && s.name === 'getKnex')) return 'traced';
+  return receiverConfidence(o, PKG, KNEX_NAMES);
+}
+
+export const knexModel: SinkModel = {
+  id: 'knex',
+  methods: [...WRITES.keys(), ...TABLE_LINKS, 'withSchema', 'batchInsert', 'raw'],
+  call(site, ctx) {
+    if (site.method === 'raw' || site.method === 'batchInsert') return direct(site, ctx);
+    const { base, links } = flattenChain(site.node);
+    if (!links.length) return undefined;
+    const o = ctx.tracer.of(base, ctx.mod);
+    const sure = confidence(o);
+    if (!sure) return undefined;
+    let table: string | undefined | null = null;
+    let schema: string | undefined;
+    let op: WriteOperation | undefined;
+    let opLink = links[0]!;
+    links.forEach((l, i) => {
+      if (l.name === undefined && i === 0 && l.args[0]) table = tableArg(l.args[0], ctx);
+      else if (l.name && TABLE_LINKS.has(l.name) && l.args[0] && !ts.isArrowFunction(unwrapExpression(l.args[0]))) table = tableArg(l.args[0], ctx);
+      else if (l.name === 'withSchema') schema = constString(l.args[0], ctx);
+      else if (l.name && WRITES.has(l.name) && l.call && !op) {
+        op = WRITES.get(l.name)!;
+        opLink = l;
+      }
+      if (l.name === 'schema') table = null; // knex.schema…: DDL, not a write
+    });
+    if (!op || table === null) return undefined;
+    for (const l of links) if (l.call && l.call !== site.node) ctx.consume(l.call);
+    const t = table === undefined ? undefined : schema ? `${schema}.${table}` : table;
+    return [{ kind: 'builder', node: opLink.call ?? site.node, via: `knex .${opLink.name}()`, table: t, operation: op, library: 'knex', heuristic: sure === 'heuristic' }];
+  },
+};
+
+function tableArg(arg: ts.Expression, ctx: SinkContext): string | undefined | null {
+  const u = unwrapExpression(arg);
+  if (ts.isObjectLiteralExpression(u)) {
+    // knex({ e: 'expenses' }): an aliased table
+    const p = u.properties[0];
+    return p && ts.isPropertyAssignment(p) ? (constString(p.initializer, ctx) ?? undefined) : undefined;
+  }
+  const t = constString(arg, ctx);
+  return t === undefined ? undefined : tableName(t);
+}
+
+function direct(site: CallSite, ctx: SinkContext) {
+  if (!site.receiver) return undefined;
+  const o = ctx.tracer.of(site.receiver, ctx.mod);
+  const sure = confidence(o);
+  if (!sure) return undefined;
+  if (site.method === 'batchInsert') {
+    const t = constString(site.args[0], ctx);
+    return [{ kind: 'builder' as const, node: site.node, via: 'knex.batchInsert()', table: t === undefined ? undefined : tableName(t), operation: 'insert' as const, library: 'knex', heuristic: sure === 'heuristic' }];
+  }
+  if (!site.args[0]) return undefined;
+  const f = foldSql(site.args[0], ctx);
+  const bindingsArg = site.args[1] && unwrapExpression(site.args[1]);
+  const positional = bindingsArg && ts.isArrayLiteralExpression(bindingsArg) ? bindingsArg.elements.map((e) => constString(e, ctx)) : [];
+  const named = new Map<string, string | undefined>();
+  if (bindingsArg && ts.isObjectLiteralExpression(bindingsArg)) {
+    for (const p of bindingsArg.properties) if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) named.set(p.name.text, constString(p.initializer, ctx));
+  }
+  const sql = f.unknown ? f : { ...f, text: knexToPostgres(f.text, positional, named) };
+  return [{ kind: 'sql' as const, node: site.node, via: 'knex.raw()', sql, dbReceiver: true, library: 'knex', heuristic: sure === 'heuristic' }];
+}

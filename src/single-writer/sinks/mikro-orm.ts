@@ -1,0 +1,132 @@
+import { ts } from '../../ts-analysis/typescript.js';
+import type { ModuleInfo } from '../../ts-analysis/module-index.js';
+import type { Origin } from '../../ts-analysis/origin.js';
+import { functionAt } from '../../ts-analysis/scopes.js';
+import { unwrapExpression } from '../../ts-analysis/const-value.js';
+import type { WriteOperation } from '../../sql/index.js';
+import { foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
+
+/**
+ * MikroORM: entities from `@Entity({ tableName })` (else the underscored class
+ * name), `new EntitySchema`/`defineEntity`; entity-manager writes
+ * (`persist/persistAndFlush/remove/removeAndFlush` of an entity,
+ * `insert/insertMany/nativeUpdate/nativeDelete/upsert/upsertMany(E, …)`),
+ * the same on a repository for its entity, query-builder writes
+ * (`em.createQueryBuilder(E).insert/update/delete/truncate`), and
+ * `em.execute(sql)`. Changing a loaded entity and then `flush()` is reported at
+ * the flush as an inferred (warning) write.
+ */
+const PKG = /^@mikro-orm\/.+$/;
+const EM_WRITES = new Map<string, WriteOperation>([
+  ['persist', 'insert'],
+  ['persistAndFlush', 'insert'],
+  ['remove', 'delete'],
+  ['removeAndFlush', 'delete'],
+  ['insert', 'insert'],
+  ['insertMany', 'insert'],
+  ['nativeUpdate', 'update'],
+  ['nativeDelete', 'delete'],
+  ['upsert', 'insert'],
+  ['upsertMany', 'insert'],
+]);
+const QB_WRITES = new Map<string, WriteOperation>([
+  ['insert', 'insert'],
+  ['update', 'update'],
+  ['delete', 'delete'],
+  ['truncate', 'truncate'],
+]);
+const ENTITY_FIRST = new Set(['insert', 'insertMany', 'nativeUpdate', 'nativeDelete', 'upsert', 'upsertMany']);
+const FINDERS = /^(findOne|findOneOrFail|find|findAll|findByCursor|getReference|findAndCount)$/;
+
+function isMikro(o: Origin): boolean {
+  return o.root.k === 'package' && PKG.test(o.root.pkg);
+}
+
+const tableOf = (ctx: SinkContext) => (node: ts.Node, mod: ModuleInfo) => ctx.facts.mikroTable(node, mod);
+
+function repoTable(o: Origin, ctx: SinkContext): string | undefined {
+  if (!isMikro(o)) return undefined;
+  const get = callStep(o, /^getRepository$/);
+  if (get) return entityTable(get.node.arguments[0], ctx, tableOf(ctx));
+  for (let i = o.steps.length - 1; i >= 0; i--) {
+    const s = o.steps[i]!;
+    if (s.k === 'typed') {
+      const t = typeArgTable(s, ctx, tableOf(ctx));
+      if (t) return t;
+    }
+  }
+  return undefined;
+}
+
+/** The table of an entity value: built, created, found, referenced. */
+function entityValueTable(expr: ts.Expression | undefined, ctx: SinkContext): string | undefined {
+  if (!expr) return undefined;
+  const o = ctx.tracer.of(expr, ctx.mod);
+  const direct = instanceTable(o, ctx, tableOf(ctx), (r) => repoTable(r, ctx));
+  if (direct) return direct;
+  return loadedTable(o, ctx);
+}
+
+function loadedTable(o: Origin, ctx: SinkContext): string | undefined {
+  const steps = o.steps.at(-1)?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
+  const last = steps.at(-1);
+  if (last?.k !== 'call' || !last.name || !FINDERS.test(last.name) || !isMikro(o)) return undefined;
+  return entityTable(last.node.arguments[0], ctx, tableOf(ctx)) ?? repoTable({ root: o.root, steps: steps.slice(0, -1) }, ctx);
+}
+
+export const mikroOrmModel: SinkModel = {
+  id: 'mikro-orm',
+  methods: [...EM_WRITES.keys(), ...QB_WRITES.keys(), 'execute', 'flush'],
+  call(site, ctx) {
+    if (!site.receiver) return undefined;
+    const method = site.method!;
+    const o = ctx.tracer.of(site.receiver, ctx.mod);
+    if (!isMikro(o)) return undefined;
+    const qb = callStep(o, /^(createQueryBuilder|qb)$/);
+    if (qb && QB_WRITES.has(method)) {
+      const before: Origin = { root: o.root, steps: o.steps.slice(0, o.steps.indexOf(qb)) };
+      const table = entityTable(qb.node.arguments[0], ctx, tableOf(ctx)) ?? repoTable(before, ctx);
+      return [{ kind: 'builder', node: site.node, via: `mikro-orm query builder .${method}()`, table, operation: QB_WRITES.get(method)!, library: 'mikro-orm' }];
+    }
+    if (method === 'execute') {
+      if (!site.args[0] || ts.isArrowFunction(unwrapExpression(site.args[0]))) return undefined;
+      return [{ kind: 'sql', node: site.node, via: 'em.execute()', sql: foldSql(site.args[0], ctx), dbReceiver: true, library: 'mikro-orm' }];
+    }
+    if (method === 'flush') return flush(site.node, ctx);
+    const op = EM_WRITES.get(method);
+    if (!op) return undefined;
+    const repo = repoTable(o, ctx);
+    let table: string | undefined;
+    if (repo !== undefined && !(ENTITY_FIRST.has(method) && site.args.length >= 2)) table = ENTITY_FIRST.has(method) ? repo : (entityValueTable(site.args[0], ctx) ?? repo);
+    else if (ENTITY_FIRST.has(method) && site.args.length >= 2) table = entityTable(site.args[0], ctx, tableOf(ctx));
+    else table = entityValueTable(site.args[0], ctx);
+    return [{ kind: 'builder', node: site.node, via: `mikro-orm .${method}()`, table, operation: op, library: 'mikro-orm' }];
+  },
+};
+
+/** `flush()` after assigning to an entity loaded in the same function: an inferred UPDATE. */
+function flush(node: ts.CallExpression, ctx: SinkContext): Sink[] | undefined {
+  const fn = functionAt(ctx.mod.scopes, node.end - 1);
+  if (!fn) return undefined;
+  const tables = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (n.pos > node.pos) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
+      const t = loadedTable(ctx.tracer.of(n.left.expression, ctx.mod), ctx);
+      if (t) tables.add(t);
+    }
+    if (ts.isCallExpression(n)) {
+      const c = unwrapExpression(n.expression);
+      // wrap(entity).assign({…}) / em.assign(entity, {…})
+      if (ts.isPropertyAccessExpression(c) && c.name.text === 'assign') {
+        const target = ts.isCallExpression(c.expression) ? c.expression.arguments[0] : n.arguments[0];
+        const t = target && loadedTable(ctx.tracer.of(target, ctx.mod), ctx);
+        if (t) tables.add(t);
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return [...tables].map((table) => ({ kind: 'builder' as const, node, via: 'mikro-orm flush() of a changed entity', table, operation: 'update' as const, library: 'mikro-orm', inferred: true }));
+}

@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeSingleWriter } from '../../src/single-writer/index.js';
+import { makeTree } from '../helpers/tmp.js';
+import { DEFAULTS, describeFinding } from './fixtures.js';
+
+const tree = {
+  'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8' } }),
+  'src/db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
+  'src/sql.ts': `export const Q = 'DELETE FROM expenses';\n`,
+  'src/use.ts': `import { pool } from './db';\nimport { Q } from './sql';\nexport const run = () => pool.query(Q);\n`,
+  'src/other.ts': `import { pool } from './db';\nexport const ok = () => pool.query('SELECT 1');\n`,
+};
+
+describe('content-hash cache', () => {
+  it('reuses unchanged files, re-analyses a file when a module it read changes, and starts over on new options or a new file', async () => {
+    const root = makeTree(tree);
+    const cacheDir = join(root, '.finbrain', 'cache');
+    const run = (extra = {}) => analyzeSingleWriter({ root, ...DEFAULTS, cacheDir, ...extra });
+
+    const first = await run();
+    expect(first.stats.cachedFiles).toBe(0);
+    expect(first.findings.map(describeFinding)).toEqual(['src/use.ts:3 protected-write expenses delete']);
+
+    const second = await run();
+    expect(second.stats.cachedFiles).toBe(4);
+    expect(second.findings).toEqual(first.findings);
+
+    // use.ts did not change, but the constant it reads did.
+    writeFileSync(join(root, 'src/sql.ts'), `export const Q = 'SELECT * FROM expenses';\n`);
+    const third = await run();
+    expect(third.stats.cachedFiles).toBe(2); // db.ts and other.ts
+    expect(third.findings).toEqual([]);
+
+    const otherTable = await run({ protectedTables: ['audit'] });
+    expect(otherTable.stats.cachedFiles).toBe(0);
+
+    writeFileSync(join(root, 'src/new.ts'), `import { pool } from './db';\npool.query('TRUNCATE expenses');\n`);
+    const fifth = await run();
+    expect(fifth.stats.cachedFiles).toBe(0);
+    expect(fifth.findings.map(describeFinding)).toEqual(['src/new.ts:2 protected-write expenses truncate']);
+  });
+
+  it('a changed tsconfig (an input of resolution) invalidates the files', async () => {
+    const root = makeTree({
+      ...tree,
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@q': ['./src/sql.ts'] } } }),
+      'src/use.ts': `import { pool } from './db';\nimport { Q } from '@q';\nexport const run = () => pool.query(Q);\n`,
+    });
+    const cacheDir = join(root, '.finbrain', 'cache');
+    const run = () => analyzeSingleWriter({ root, ...DEFAULTS, cacheDir });
+    expect((await run()).findings.map(describeFinding)).toEqual(['src/use.ts:3 protected-write expenses delete']);
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@q': ['./src/nowhere.ts'] } } }));
+    const after = await run();
+    expect(after.stats.cachedFiles).toBe(0);
+    expect(after.findings.map(describeFinding)).toEqual(['src/use.ts:2 unresolved-import', 'src/use.ts:3 unverifiable-sql']);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { makeTree } from '../helpers/tmp.js';
+import { findings } from './fixtures.js';
+
+/** Patterns met on real repositories (create-t3-turbo, documenso) that the check must see through. */
+describe('patterns from real services', () => {
+  it('tRPC procedures: ctx.db is what initTRPC.context<typeof createContext>() returns (traced, not matched by name)', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'api', dependencies: { '@trpc/server': '11', 'drizzle-orm': '0.44', zod: '4' } }),
+      'src/schema.ts': `import { pgTable, serial } from 'drizzle-orm/pg-core';\nexport const Post = pgTable('expenses', { id: serial('id') });\n`,
+      'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nexport const database = drizzle(process.env.DATABASE_URL!);\n`,
+      'src/trpc.ts': [
+        `import { initTRPC } from '@trpc/server';`,
+        `import { database } from './db';`,
+        `export const createTRPCContext = async (opts: { headers: Headers }) => {`,
+        `  return { cache: new Map<string, unknown>(), db: database, ...opts };`,
+        `};`,
+        `const t = initTRPC.context<typeof createTRPCContext>().create();`,
+        `export const publicProcedure = t.procedure;`,
+        `export const createTRPCRouter = t.router;`,
+        ``,
+      ].join('\n'),
+      'src/router.ts': [
+        `import { z } from 'zod';`,
+        `import { Post } from './schema';`,
+        `import { createTRPCRouter, publicProcedure } from './trpc';`,
+        `export const postRouter = createTRPCRouter({`,
+        `  all: publicProcedure.query(({ ctx }) => ctx.db.select().from(Post)),`,
+        `  create: publicProcedure.input(z.object({})).mutation(({ ctx }) => ctx.db.insert(Post).values({})),`,
+        `  forget: publicProcedure.mutation(({ ctx }) => ctx.cache.delete('expenses')),`,
+        `});`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual(['src/router.ts:6 protected-write expenses insert']);
+  });
+
+  it('a client made by a generic memoising helper (remember<T>(key, () => T): T) keeps its origin', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { '@prisma/client': '6' } }),
+      'prisma/schema.prisma': `generator client {\n  provider = "prisma-client-js"\n}\n\ngenerator zod {\n  provider = "zod-prisma-types"\n}\n\nmodel Expense {\n  id Int @id\n  @@map("expenses")\n}\n`,
+      'src/remember.ts': `export function remember<T>(name: string, getValue: () => T): T {\n  const g = globalThis as unknown as Record<string, T>;\n  g[name] ??= getValue();\n  return g[name];\n}\n`,
+      'src/client.ts': `import { PrismaClient } from '@prisma/client';\nimport { remember } from './remember';\nexport const store = remember('prisma', () => new PrismaClient());\n`,
+      'src/use.ts': `import { store } from './client';\nimport { ExpenseSchema } from '../prisma/generated/zod';\nexport const f = () => store.expense.deleteMany({});\nexport const parse = ExpenseSchema;\n`,
+    });
+    // The zod generator's output is not generated in a fresh checkout: generated code, not an unresolved import.
+    expect(await findings(root)).toEqual(['src/use.ts:3 protected-write expenses delete']);
+  });
+
+  it('a dependency declared by any package of the workspace is a package (installs hoist it); a name under the workspace scope that resolves nowhere is unresolved', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'root', workspaces: ['apps/*', 'packages/*'] }),
+      'apps/web/package.json': JSON.stringify({ name: '@acme/web', dependencies: { hono: '4' } }),
+      'packages/api/package.json': JSON.stringify({ name: '@acme/api' }),
+      'packages/api/server.ts': `import { Hono } from 'hono';\nimport { x } from '@acme/shared';\nexport const app = new Hono(x);\n`,
+    });
+    expect(await findings(root)).toEqual(['packages/api/server.ts:2 unresolved-import']);
+  });
+
+  it('a receiver whose origin cannot be traced is matched by name and tagged heuristic; a known non-database value named db is not', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { kysely: '0.28' } }),
+      'src/handlers.ts': [
+        `export async function handler(ctx: any, id: number) {`,
+        `  await ctx.db.deleteFrom('expenses').where('id', '=', id).execute();`,
+        `}`,
+        `export const db = new Map<string, number>();`,
+        `export function evict() {`,
+        `  db.delete('expenses');`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual(['src/handlers.ts:2 protected-write expenses delete (heuristic)']);
+  });
+});
