@@ -29,6 +29,8 @@ export interface RuleHit {
   start: number;
   end: number;
   context: string;
+  /** Where the finding points, when not at the secret (a private key: its BEGIN line). */
+  at?: number;
 }
 
 export interface ScannerRuleSpec {
@@ -53,7 +55,7 @@ export function scannerRule(spec: ScannerRuleSpec): SecretRule {
       return {
         file(source) {
           for (const hit of spec.find(source.content, source.filePath)) {
-            context.report({ message: t('FOUND', { CONTEXT: hit.context } as never), range: [hit.start, hit.end] });
+            context.report({ message: t('FOUND', { CONTEXT: hit.context, AT: hit.at ?? hit.start } as never), range: [hit.start, hit.end] });
           }
         },
       };
@@ -71,6 +73,8 @@ export interface PatternRuleSpec extends Omit<ScannerRuleSpec, 'find'> {
   minEntropy?: number;
   /** Last word on a candidate (placeholders, stop words). */
   accept?: (secret: string, match: RegExpExecArray, text: string) => boolean;
+  /** Point the finding at the start of the whole match rather than at the secret. */
+  pointAtMatch?: boolean;
 }
 
 function groupSpan(m: RegExpExecArray, group: PatternRuleSpec['secretGroup']): [number, number] | undefined {
@@ -97,7 +101,7 @@ export function patternRule(spec: PatternRuleSpec): SecretRule {
           const secret = text.slice(span[0], span[1]);
           if (spec.minEntropy !== undefined && shannonEntropy(secret) < spec.minEntropy) continue;
           if (spec.accept && !spec.accept(secret, m, text)) continue;
-          yield { start: span[0], end: span[1], context: m[0] };
+          yield { start: span[0], end: span[1], context: m[0], at: spec.pointAtMatch ? m.index : span[0] };
         }
       }
     },

@@ -117,7 +117,9 @@ async function base64Encoded(text: string, path: string | undefined, plain: Dete
   const out: Detection[] = [];
   for (const run of base64Runs(text)) {
     const span: [number, number] = [run.start, run.end];
-    if (plain.some((d) => d.parts.some((p) => overlaps(p, span)))) continue;
+    // Already a specific finding (a JWT, a key body): nothing to gain from decoding it. A generic
+    // hit (`STRIPE_KEY: <base64>`) is decoded, so the rule for what is inside names the finding.
+    if (plain.some((d) => d.priority > 0 && d.parts.some((p) => overlaps(p, span)))) continue;
     for (const d of await runRules(run.decoded, path)) {
       out.push({ ...d, parts: [span], at: run.start, encoding: 'base64' });
     }

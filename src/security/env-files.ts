@@ -30,6 +30,9 @@ export function envFileFindings(relPath: string, text: string | undefined, templ
     if (!m) return;
     const value = m[2]!.trim().replace(/^(['"])(.*)\1$/, '$2');
     if (PLACEHOLDER.test(value) || /^<.*>$/.test(value)) return;
+    // A value built around a placeholder (`postgres://app:<password>@localhost/app`, `sk_live_<your-key>`) is a template;
+    // whatever real secret it might still hold, the secret rules look at it too.
+    if (/<[^>\s]+>|\$\{[^}]+\}|\{\{[^}]+\}\}/.test(value)) return;
     // URLs without credentials are harmless examples.
     if (/^[a-z]+:\/\/[^:@\s]+(:\d+)?(\/\S*)?$/i.test(value)) return;
     out.push({

@@ -64,7 +64,7 @@ function documentFindings(doc: AddedLines, detections: Detection[], allow: Allow
   for (const members of clusters(detections)) {
     const winner = members[0]!;
     const docLine = lines.lineOf(winner.at);
-    if (members.some((d) => allow.find(d, doc.path)) || inlineSuppressed(lines, docLine)) {
+    if (members.some((d) => allow.find(d, doc.path)) || inlineSuppressed(lines, docLine) === true) {
       allowed++;
       continue;
     }
@@ -81,6 +81,7 @@ function documentFindings(doc: AddedLines, detections: Detection[], allow: Allow
         line,
         column: lines.columnOf(winner.at),
         detector: winner.detector,
+        ...(winner.encoding ? { encoding: winner.encoding } : {}),
         commit: doc.commit,
         message: `${describe(winner)}; added in commit ${doc.commit.slice(0, 12)} (${doc.date.slice(0, 10)}) and no longer in the working tree`,
         hint: HISTORY_HINT,

@@ -9,8 +9,11 @@ import { shannonEntropy } from './entropy.js';
  */
 const TOKEN = /[A-Za-z0-9+/=_~-]{12,}/g;
 
+/** A mask finbrain printed (`gh****(40 chars)`, `****`): not a token, and its two-character prefix is no secret. */
+const MASK = /[^\s*]{0,2}\*{4,}(?:\(\d+ chars\))?/g;
+
 export function lineLooksSafe(line: string): boolean {
-  for (const [token] of line.matchAll(TOKEN)) {
+  for (const [token] of line.replace(MASK, ' ').matchAll(TOKEN)) {
     const h = shannonEntropy(token);
     if (/[A-Za-z]/.test(token) && /\d/.test(token) && h >= 3) return false;
     if (token.length >= 24 && h >= 4) return false;

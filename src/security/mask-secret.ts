@@ -13,9 +13,11 @@ export function maskValue(secret: string): string {
  * line's offset in the file and `spans` are file offsets (end exclusive). A
  * span that begins before this line (the rest of a multi-line or line-split
  * secret) is masked without a prefix: only a secret's own start may show two
- * characters. Text outside the spans is left exactly as it was.
+ * characters. Text outside the spans is left exactly as it was. With a
+ * `replacement`, every span becomes that instead (the line-safety check
+ * looks at what is left around the secrets, not at the masks).
  */
-export function maskLine(line: string, lineStart: number, spans: [number, number][]): string {
+export function maskLine(line: string, lineStart: number, spans: [number, number][], replacement?: string): string {
   const lineEnd = lineStart + line.length;
   const onLine = spans
     .filter(([s, e]) => s < lineEnd && e > lineStart)
@@ -28,7 +30,7 @@ export function maskLine(line: string, lineStart: number, spans: [number, number
     const from = Math.max(s, at);
     out += line.slice(at - lineStart, from - lineStart);
     const prefix = startsHere && from === s && length > 6 ? line.slice(from - lineStart, from - lineStart + 2) : '';
-    out += `${prefix}****${prefix ? `(${length} chars)` : ''}`;
+    out += replacement ?? `${prefix}****${prefix ? `(${length} chars)` : ''}`;
     at = e;
   }
   return out + line.slice(at - lineStart);

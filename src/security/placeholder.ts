@@ -14,6 +14,6 @@ export function isPlaceholder(value: string): boolean {
   if (VARIABLE.test(v) || WORD.test(v)) return true;
   // process.env.X, os.environ["X"], settings.X: a reference, not a value.
   if (/^(process\.env|import\.meta\.env|os\.environ|env|ENV|config|settings|secrets|vars)[.[]/.test(v)) return true;
-  // One character repeated (aaaa, 1111) is a mask.
-  return /^(.)\1+$/.test(v);
+  // One character repeated (aaaa, 1111) is a mask, and so is anything already masked (`ab****`).
+  return /^(.)\1+$/.test(v) || v.includes('***');
 }

@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FinbrainConfig } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 import type { ProjectFiles } from '../check-runner/project-files.js';
 import type { Finding } from '../findings/finding.js';
 import type { ModuleIndex } from '../ts-analysis/module-index.js';
@@ -12,7 +13,7 @@ import { decodeBytes, needsBytes } from './file-content.js';
 import { lineLooksSafe } from './line-safety.js';
 import { maskLine } from './mask-secret.js';
 import { BINARY_HINT, notScanned, oversized } from './not-scanned.js';
-import { AllowList, maskSpans, secretFindings } from './secret-findings.js';
+import { AllowList, maskSpans, ROTATE_HINT, secretFindings } from './secret-findings.js';
 import { TextLines } from './text-lines.js';
 import { createDetectorPool, threadsFor, type DetectorPool } from './worker-pool.js';
 
@@ -55,6 +56,7 @@ export function isSuppressed(lines: string[], line: number, ruleId: string): boo
 async function scope(o: SecurityScanOptions): Promise<string[]> {
   const tracked = await o.files.gitTracked();
   if (!tracked) {
+    if (o.history) throw new UsageError(`--history needs a git repository: ${o.root} is not a git work tree`, { hint: 'Run it in a clone of the repository.' });
     o.warn(`${o.root} is not a git work tree: scanning every file except node_modules, dist and .git instead of what git tracks.`);
     return listSourceFiles(o.root, ['**/*'], []);
   }
@@ -133,12 +135,10 @@ async function dangerousCode(o: SecurityScanOptions, texts: TextFile[]): Promise
 /** A code frame from another analysis, with every secret in the file masked; dropped when a line still looks unsafe. */
 function guardSnippet(f: Finding, lines: TextLines, spans: [number, number][]): Finding {
   if (!f.snippet) return f;
-  const masked = f.snippet.lines.map((_, i) => {
-    const n = f.snippet!.startLine + i;
-    return maskLine(lines.line(n), lines.starts[n - 1] ?? 0, spans);
-  });
+  const numbers = f.snippet.lines.map((_, i) => f.snippet!.startLine + i);
+  const safe = numbers.every((n) => lineLooksSafe(maskLine(lines.line(n), lines.starts[n - 1] ?? 0, spans, ' ')));
   const { snippet: _dropped, ...rest } = f;
-  return masked.every(lineLooksSafe) ? { ...f, snippet: { startLine: f.snippet.startLine, lines: masked } } : rest;
+  return safe ? { ...f, snippet: { startLine: f.snippet.startLine, lines: numbers.map((n) => maskLine(lines.line(n), lines.starts[n - 1] ?? 0, spans)) } } : rest;
 }
 
 export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScanResult> {
@@ -190,20 +190,28 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
       const h = await scanHistory({ root: o.root, since: o.since, pool, allow });
       stats.historyCommits = h.commits;
       stats.allowed += h.allowed;
+      const unscanned = new Set(findings.filter((f) => f.ruleId === 'security/not-scanned').map((f) => f.file));
       for (const s of h.secrets) {
         const inHead = reportedByKey.get(s.key);
         if (inHead) for (const f of inHead) f.introducedIn = s.commit;
-        else if (!headKeys.has(s.key)) findings.push(s.finding);
+        else if (headKeys.has(s.key)) continue;
+        else if (unscanned.has(s.finding.file)) {
+          // Still in the tree, in a file the tree scan could not read (too large, binary now): not "removed".
+          findings.push({ ...s.finding, ruleId: 'security/secret', message: `${s.finding.message.replace(/ and no longer in the working tree$/, '')}; the working-tree copy is not scanned (see the note on this file)`, hint: ROTATE_HINT });
+        } else findings.push(s.finding);
       }
-      // A binary file still in the tree already has its note.
-      const seen = new Set(findings.filter((f) => f.ruleId === 'security/not-scanned').map((f) => f.file));
-      const before = seen.size;
+      // A file git diffs as binary (binary, or UTF-16 text): its history is not scanned. One note per path.
+      const scanned = new Set(texts.map((t) => t.rel));
+      const seen = new Set<string>();
       for (const b of h.binaries) {
-        if (seen.has(b.path)) continue;
+        if (seen.has(b.path) || unscanned.has(b.path)) continue;
         seen.add(b.path);
-        findings.push({ ...notScanned(b.path, `binary in history (last changed in commit ${b.commit.slice(0, 12)})`, BINARY_HINT), commit: b.commit });
+        const why = scanned.has(b.path)
+          ? `history not scanned: git diffs it as binary (UTF-16 text, or binary in an earlier version; last changed in commit ${b.commit.slice(0, 12)})`
+          : `binary in history (last changed in commit ${b.commit.slice(0, 12)})`;
+        findings.push({ ...notScanned(b.path, why, BINARY_HINT), commit: b.commit });
       }
-      stats.notScanned += seen.size - before;
+      stats.notScanned += seen.size;
     }
     return { findings, stats };
   } finally {

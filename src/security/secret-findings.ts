@@ -55,12 +55,15 @@ export class AllowList {
   }
 }
 
-export function inlineSuppressed(lines: TextLines, line: number): boolean {
+/** `true`: suppressed with a reason; `'no-reason'`: the marker is there but says nothing, so it does not count. */
+export function inlineSuppressed(lines: TextLines, line: number): boolean | 'no-reason' {
+  let marker = false;
   for (const n of [line, line - 1]) {
     const m = n >= 1 ? INLINE_IGNORE.exec(lines.line(n)) : null;
     if (m && m[1]!.trim().length >= 3) return true;
+    marker ||= Boolean(m);
   }
-  return false;
+  return marker ? 'no-reason' : false;
 }
 
 /** Every span to mask in a file: all parts of all detections, allowed ones included. */
@@ -70,8 +73,9 @@ export function maskSpans(detections: Detection[]): [number, number][] {
 
 /** The code frame of one line with every detected secret masked, or none when the line still looks unsafe. */
 export function safeSnippet(lines: TextLines, line: number, spans: [number, number][]): Finding['snippet'] {
-  const masked = maskLine(lines.line(line), lines.starts[line - 1] ?? 0, spans);
-  return lineLooksSafe(masked) ? { startLine: line, lines: [masked] } : undefined;
+  const start = lines.starts[line - 1] ?? 0;
+  if (!lineLooksSafe(maskLine(lines.line(line), start, spans, ' '))) return undefined;
+  return { startLine: line, lines: [maskLine(lines.line(line), start, spans)] };
 }
 
 export function describe(d: Detection): string {
@@ -99,7 +103,8 @@ export function secretFindings(path: string, lines: TextLines, detections: Detec
     const winner = members[0]!;
     all.push(winner);
     const line = lines.lineOf(winner.at);
-    if (members.some((d) => allow.find(d, path)) || inlineSuppressed(lines, line)) {
+    const inline = inlineSuppressed(lines, line);
+    if (members.some((d) => allow.find(d, path)) || inline === true) {
       allowed++;
       continue;
     }
@@ -112,8 +117,9 @@ export function secretFindings(path: string, lines: TextLines, detections: Detec
       line,
       column: lines.columnOf(winner.at),
       detector: winner.detector,
+      ...(winner.encoding ? { encoding: winner.encoding } : {}),
       message: describe(winner),
-      hint: ROTATE_HINT,
+      hint: inline === 'no-reason' ? `${ROTATE_HINT} An inline \`finbrain-ignore-secret:\` only counts with a reason after the colon.` : ROTATE_HINT,
       ...(snippet ? { snippet } : {}),
     });
   }

@@ -19,9 +19,10 @@ export async function guardSnippets(runs: CheckRun[]): Promise<void> {
         if (!f.snippet) return f;
         const lines = new TextLines(f.snippet.lines.join('\n'));
         const spans = maskSpans(await detectSecrets(lines.text, f.file));
-        const masked = f.snippet.lines.map((_, i) => maskLine(lines.line(i + 1), lines.starts[i]!, spans));
+        const safe = f.snippet.lines.every((_, i) => lineLooksSafe(maskLine(lines.line(i + 1), lines.starts[i]!, spans, ' ')));
         const { snippet: _dropped, ...rest } = f;
-        return masked.every(lineLooksSafe) ? { ...f, snippet: { startLine: f.snippet.startLine, lines: masked } } : rest;
+        if (!safe) return rest;
+        return { ...f, snippet: { startLine: f.snippet.startLine, lines: f.snippet.lines.map((_, i) => maskLine(lines.line(i + 1), lines.starts[i]!, spans)) } };
       }),
     );
   }

@@ -1,4 +1,5 @@
 import type { SecretLintCoreResultMessage } from '@secretlint/types';
+import { isPlaceholder } from './placeholder.js';
 
 /**
  * secretlint reports a range per message, but for several rules that range
@@ -19,6 +20,14 @@ export interface SecretSpan {
 
 const URL_MESSAGES = new Set(['MongoDBConnection', 'MySQLConnection', 'PostgreSQLConnection', 'BasicAuth']);
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function firstString(data: unknown): string | undefined {
   if (!data || typeof data !== 'object') return undefined;
   return Object.values(data as Record<string, unknown>).find((v): v is string => typeof v === 'string' && v.length > 0);
@@ -28,7 +37,8 @@ export function refineSecretlintSpan(text: string, m: SecretLintCoreResultMessag
   const [s, e] = m.range;
   const whole = text.slice(s, e);
   const data = (m.data ?? {}) as Record<string, unknown>;
-  if (typeof data.CONTEXT === 'string') return { start: s, end: e, at: s, context: data.CONTEXT }; // finbrain's rules report exact spans
+  // finbrain's rules report exact spans, and where the finding points when that is not the secret's start.
+  if (typeof data.CONTEXT === 'string') return { start: s, end: e, at: typeof data.AT === 'number' ? data.AT : s, context: data.CONTEXT };
   if (m.messageId === 'PrivateKey') {
     const head = /^-----BEGIN[^\n]*?-----/.exec(whole);
     const tail = whole.lastIndexOf('-----END');
@@ -43,7 +53,8 @@ export function refineSecretlintSpan(text: string, m: SecretLintCoreResultMessag
   }
   if (URL_MESSAGES.has(m.messageId)) {
     const pw = /:\/\/[^:/\s@]*:([^\s]+)@/d.exec(whole);
-    if (!pw) return undefined;
+    // secretlint takes `<password>` and `${DB_PASSWORD}` for passwords; finbrain's placeholders are not findings.
+    if (!pw || isPlaceholder(safeDecode(pw[1]!))) return undefined;
     const [ps, pe] = pw.indices![1]!;
     return { start: s + ps, end: s + pe, at: s + ps, context: whole };
   }

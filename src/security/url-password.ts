@@ -11,7 +11,7 @@ import { isPlaceholder } from './placeholder.js';
 const END = /[\s'"`<>\\]/;
 const HOST_THEN_REST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%-]+)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%-]+)(?::\d*)?)*(?:[/?#;,)]|$)/;
 const PLAIN_HOST_PORT = /^[A-Za-z0-9._~%-]*(?::\d+)?$/;
-const QUERY_PASSWORD = /[?&;](?:password|sslpassword|pass|pwd)=([^&#;]+)/gi;
+const QUERY_PASSWORD = /[?&;](?:password|sslpassword|pass|pwd)=([^&#;\s]+)/gi;
 
 function decoded(s: string): string {
   try {

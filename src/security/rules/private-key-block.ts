@@ -13,6 +13,7 @@ export const privateKeyBlock = patternRule({
   priority: 1,
   patterns: [/-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?<secret>[\s\S]{64,20000}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/],
   secretGroup: 'secret',
+  pointAtMatch: true,
   accept: (body) => {
     const b64 = body.replace(/\\[nr]|\s|[A-Za-z-]+:[^\n]*\n/g, '');
     return /^[A-Za-z0-9+/=]{64,}$/.test(b64);
