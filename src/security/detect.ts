@@ -51,7 +51,8 @@ async function runRules(text: string, path: string | undefined): Promise<Detecti
   if (!rules.some((r) => r.creator.meta.type === 'scanner')) return [];
   const ext = path && /\.[^./]+$/.exec(path)?.[0];
   const result = await lintSource({
-    source: { content: text, filePath: path ?? '', ext: ext ?? '', contentType: 'text' },
+    // secretlint needs a path or an extension; a text of unknown origin is plain text.
+    source: { content: text, filePath: path ?? '', ext: ext || '.txt', contentType: 'text' },
     options: { config: configFor(rules), maskSecrets: false, noPhysicFilePath: true },
   });
   const out: Detection[] = [];

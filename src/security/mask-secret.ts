@@ -17,11 +17,14 @@ export function maskValue(secret: string): string {
  * `replacement`, every span becomes that instead (the line-safety check
  * looks at what is left around the secrets, not at the masks).
  */
-export function maskLine(line: string, lineStart: number, spans: [number, number][], replacement?: string): string {
+/** A span to mask: file offsets, end exclusive; `continuation` for the later pieces of a line-split secret. */
+export type MaskSpan = [start: number, end: number, continuation?: boolean];
+
+export function maskLine(line: string, lineStart: number, spans: MaskSpan[], replacement?: string): string {
   const lineEnd = lineStart + line.length;
   const onLine = spans
     .filter(([s, e]) => s < lineEnd && e > lineStart)
-    .map(([s, e]) => [Math.max(s, lineStart), Math.min(e, lineEnd), s >= lineStart, e - s] as const)
+    .map(([s, e, continuation]) => [Math.max(s, lineStart), Math.min(e, lineEnd), s >= lineStart && !continuation, e - s] as const)
     .sort((a, b) => a[0] - b[0]);
   let out = '';
   let at = lineStart;

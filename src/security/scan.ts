@@ -11,7 +11,7 @@ import type { Detection } from './detect.js';
 import { envFileFindings, isEnvFile } from './env-files.js';
 import { decodeBytes, needsBytes } from './file-content.js';
 import { lineLooksSafe } from './line-safety.js';
-import { maskLine } from './mask-secret.js';
+import { maskLine, type MaskSpan } from './mask-secret.js';
 import { BINARY_HINT, notScanned, oversized } from './not-scanned.js';
 import { AllowList, maskSpans, ROTATE_HINT, secretFindings } from './secret-findings.js';
 import { TextLines } from './text-lines.js';
@@ -84,7 +84,8 @@ async function readScope(o: SecurityScanOptions, files: string[], out: { finding
       if (st.isSymbolicLink()) return { note: notScanned(rel, 'a symbolic link (its target is not followed)', 'Scan the target where it is tracked.') };
       if (st.isDirectory()) return { note: notScanned(rel, 'a git submodule', 'Run finbrain check security in the submodule\'s own repository.') };
       if (st.size > cfg.maxFileBytes) return { note: oversized(rel, st.size, cfg.maxFileBytes) };
-      let text = await o.files.read(rel);
+      // readSync: the cache single-writer and codeowners read through, so no file is read from disk twice.
+      let text = o.files.readSync(rel);
       if (text === undefined) return { note: notScanned(rel, 'unreadable', 'Check the file\'s permissions.') };
       if (needsBytes(text)) {
         const content = decodeBytes(readFileSync(abs));
@@ -133,7 +134,7 @@ async function dangerousCode(o: SecurityScanOptions, texts: TextFile[]): Promise
 }
 
 /** A code frame from another analysis, with every secret in the file masked; dropped when a line still looks unsafe. */
-function guardSnippet(f: Finding, lines: TextLines, spans: [number, number][]): Finding {
+function guardSnippet(f: Finding, lines: TextLines, spans: MaskSpan[]): Finding {
   if (!f.snippet) return f;
   const numbers = f.snippet.lines.map((_, i) => f.snippet!.startLine + i);
   const safe = numbers.every((n) => lineLooksSafe(maskLine(lines.line(n), lines.starts[n - 1] ?? 0, spans, ' ')));

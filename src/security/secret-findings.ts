@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { Finding } from '../findings/finding.js';
 import type { Detection } from './detect.js';
 import { lineLooksSafe } from './line-safety.js';
-import { maskLine, maskValue } from './mask-secret.js';
+import { maskLine, maskValue, type MaskSpan } from './mask-secret.js';
 import type { TextLines } from './text-lines.js';
 
 export interface AllowEntry {
@@ -67,12 +67,12 @@ export function inlineSuppressed(lines: TextLines, line: number): boolean | 'no-
 }
 
 /** Every span to mask in a file: all parts of all detections, allowed ones included. */
-export function maskSpans(detections: Detection[]): [number, number][] {
-  return detections.flatMap((d) => d.parts);
+export function maskSpans(detections: Detection[]): MaskSpan[] {
+  return detections.flatMap((d) => d.parts.map(([s, e], i): MaskSpan => [s, e, i > 0]));
 }
 
 /** The code frame of one line with every detected secret masked, or none when the line still looks unsafe. */
-export function safeSnippet(lines: TextLines, line: number, spans: [number, number][]): Finding['snippet'] {
+export function safeSnippet(lines: TextLines, line: number, spans: MaskSpan[]): Finding['snippet'] {
   const start = lines.starts[line - 1] ?? 0;
   if (!lineLooksSafe(maskLine(lines.line(line), start, spans, ' '))) return undefined;
   return { startLine: line, lines: [maskLine(lines.line(line), start, spans)] };
