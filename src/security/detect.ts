@@ -3,6 +3,7 @@ import type { SecretLintCoreConfig } from '@secretlint/types';
 import { base64Runs } from './base64-candidates.js';
 import type { SecretRule } from './define-rule.js';
 import { SECRET_RULES, shortRuleId } from './rule-catalog.js';
+import { silenceSecretlintProfiler } from './secretlint-profiler.js';
 import { refineSecretlintSpan } from './span-refine.js';
 import { stringChains, type Piece } from './string-chains.js';
 
@@ -25,6 +26,8 @@ export interface Detection {
   context: string;
   encoding?: 'base64' | 'line-split';
 }
+
+await silenceSecretlintProfiler();
 
 const RULES_BY_ID = new Map(SECRET_RULES.map((r) => [r.id, r]));
 const configs = new Map<string, SecretLintCoreConfig>();

@@ -151,8 +151,8 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
   const notes = findings.filter((f) => f.ruleId === 'security/not-scanned').length;
 
   const bytes = texts.reduce((n, t) => n + t.text.length, 0);
-  let threads = threadsFor(cfg.workers, texts.length, bytes);
-  if (o.history && cfg.workers === 'auto') threads = Math.max(threads, threadsFor('auto', Infinity, Infinity));
+  // History is usually far more text than the tree, and its size is not known before git streams it.
+  const threads = threadsFor(cfg.workers, o.history ? Infinity : bytes);
   const pool: DetectorPool = createDetectorPool(threads);
   try {
     const detecting = pool.detect(texts.map((t) => ({ path: t.rel, text: t.text })));

@@ -30,10 +30,16 @@ export function workerScript(): URL | undefined {
   return undefined;
 }
 
-/** `auto`: one thread per core up to 4 when the input is large enough to repay starting them. */
-export function threadsFor(setting: 'auto' | number, items: number, bytes: number): number {
+/**
+ * `auto`: one thread per core up to 4 when there is enough text to repay
+ * starting them (each loads secretlint: ~100 ms). With the keyword prefilter
+ * most small files cost next to nothing, so the size that matters is bytes.
+ */
+export const AUTO_WORKERS_MIN_BYTES = 1_500_000;
+
+export function threadsFor(setting: 'auto' | number, bytes: number): number {
   if (setting !== 'auto') return setting;
-  if (items < 200 && bytes < 2_000_000) return 0;
+  if (bytes < AUTO_WORKERS_MIN_BYTES) return 0;
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
