@@ -32,8 +32,14 @@ await silenceSecretlintProfiler();
 const RULES_BY_ID = new Map(SECRET_RULES.map((r) => [r.id, r]));
 const configs = new Map<string, SecretLintCoreConfig>();
 
+export interface DetectOptions {
+  /** Run every rule on every text, without the keyword prefilter (benchmarks and tests compare the two). */
+  allRules?: boolean;
+}
+
 /** gitleaks' prefilter: a rule runs only on a text that contains one of its keywords. */
-export function rulesFor(text: string): SecretRule[] {
+export function rulesFor(text: string, options: DetectOptions = {}): SecretRule[] {
+  if (options.allRules) return SECRET_RULES;
   const lower = text.toLowerCase();
   return SECRET_RULES.filter((r) => r.keywords.length === 0 || r.keywords.some((k) => lower.includes(k)));
 }
@@ -49,8 +55,8 @@ function configFor(rules: SecretRule[]): SecretLintCoreConfig {
 }
 
 /** The rules (after the keyword prefilter) over one text, with exact secret spans. */
-async function runRules(text: string, path: string | undefined): Promise<Detection[]> {
-  const rules = rulesFor(text);
+async function runRules(text: string, path: string | undefined, options: DetectOptions): Promise<Detection[]> {
+  const rules = rulesFor(text, options);
   if (!rules.some((r) => r.creator.meta.type === 'scanner')) return [];
   const ext = path && /\.[^./]+$/.exec(path)?.[0];
   const result = await lintSource({
@@ -93,7 +99,7 @@ function mapToPieces(pieces: Piece[], offsets: number[], prefixLength: number, s
 }
 
 /** Secrets split over concatenated string literals (see string-chains.ts). */
-async function lineSplit(text: string, path: string | undefined): Promise<Detection[]> {
+async function lineSplit(text: string, path: string | undefined, options: DetectOptions): Promise<Detection[]> {
   const out: Detection[] = [];
   for (const chain of stringChains(text)) {
     const lineStart = text.lastIndexOf('\n', chain.open - 1) + 1;
@@ -106,7 +112,7 @@ async function lineSplit(text: string, path: string | undefined): Promise<Detect
       joined += text.slice(p.start, p.end);
     }
     const doc = `${prefix}${joined}${text[chain.open]}`;
-    for (const d of await runRules(doc, path)) {
+    for (const d of await runRules(doc, path, options)) {
       const [s, e] = d.parts[0]!;
       const parts = mapToPieces(chain.pieces, offsets, prefix.length, s, e);
       if (parts.length < 2) continue; // whole in one literal: the plain scan has it
@@ -117,14 +123,14 @@ async function lineSplit(text: string, path: string | undefined): Promise<Detect
 }
 
 /** Secrets inside base64 runs (see base64-candidates.ts); the encoded run is what gets masked. */
-async function base64Encoded(text: string, path: string | undefined, plain: Detection[]): Promise<Detection[]> {
+async function base64Encoded(text: string, path: string | undefined, plain: Detection[], options: DetectOptions): Promise<Detection[]> {
   const out: Detection[] = [];
   for (const run of base64Runs(text)) {
     const span: [number, number] = [run.start, run.end];
     // Already a specific finding (a JWT, a key body): nothing to gain from decoding it. A generic
     // hit (`STRIPE_KEY: <base64>`) is decoded, so the rule for what is inside names the finding.
     if (plain.some((d) => d.priority > 0 && d.parts.some((p) => overlaps(p, span)))) continue;
-    for (const d of await runRules(run.decoded, path)) {
+    for (const d of await runRules(run.decoded, path, options)) {
       out.push({ ...d, parts: [span], at: run.start, encoding: 'base64' });
     }
   }
@@ -132,9 +138,9 @@ async function base64Encoded(text: string, path: string | undefined, plain: Dete
 }
 
 /** Every secret in one text: plain, split over string literals, and base64-encoded. */
-export async function detectSecrets(text: string, path?: string): Promise<Detection[]> {
-  const plain = await runRules(text, path);
-  const split = await lineSplit(text, path);
-  const encoded = await base64Encoded(text, path, [...plain, ...split]);
+export async function detectSecrets(text: string, path?: string, options: DetectOptions = {}): Promise<Detection[]> {
+  const plain = await runRules(text, path, options);
+  const split = await lineSplit(text, path, options);
+  const encoded = await base64Encoded(text, path, [...plain, ...split], options);
   return [...plain, ...split, ...encoded].sort((a, b) => a.at - b.at || b.priority - a.priority);
 }

@@ -9,9 +9,13 @@ export interface AddedLines {
   /** Author date, ISO 8601. */
   date: string;
   path: string;
-  /** The added lines, joined by newlines (adjacent added lines stay adjacent: a PEM block is whole). */
+  /**
+   * The added lines, joined by newlines. Adjacent added lines stay adjacent (a
+   * PEM block is whole); between lines that are not adjacent in the file a
+   * GAP line keeps them apart, so nothing is joined across unchanged code.
+   */
   text: string;
-  /** The line number in the file of each line of `text`. */
+  /** The line number in the file of each line of `text` (0 for a GAP line). */
   lineNumbers: number[];
 }
 
@@ -19,6 +23,9 @@ export interface BinaryChange {
   commit: string;
   path: string;
 }
+
+/** Stands between added lines that are not adjacent in the file: not whitespace, so no string chain spans it, and never a secret. */
+export const GAP = '\u0000';
 
 /** Commit header lines start with a NUL (see LOG_FORMAT), which no patch line can. */
 export const LOG_FORMAT = '--format=%x00%H %aI';
@@ -94,6 +101,11 @@ export class PatchReader {
     if (this.oldLeft > 0 || this.newLeft > 0) {
       const c = line[0];
       if (c === '+') {
+        const previous = this.numbers.at(-1);
+        if (previous !== undefined && previous !== this.newLine - 1) {
+          this.added.push(GAP);
+          this.numbers.push(0);
+        }
         this.added.push(line.slice(1));
         this.numbers.push(this.newLine++);
         this.newLeft--;
