@@ -8,6 +8,8 @@ export interface AddedLines {
   commit: string;
   /** Author date, ISO 8601. */
   date: string;
+  /** The commit's place in the log: 1 for the newest; higher is older. */
+  seq: number;
   path: string;
   /**
    * The added lines, joined by newlines. Adjacent added lines stay adjacent (a
@@ -21,6 +23,8 @@ export interface AddedLines {
 
 export interface BinaryChange {
   commit: string;
+  date: string;
+  seq: number;
   path: string;
 }
 
@@ -80,7 +84,7 @@ export class PatchReader {
 
   private flush(): void {
     if (this.path && this.added.length) {
-      this.onFile({ commit: this.commit, date: this.date, path: this.path, text: this.added.join('\n'), lineNumbers: this.numbers });
+      this.onFile({ commit: this.commit, date: this.date, seq: this.commits, path: this.path, text: this.added.join('\n'), lineNumbers: this.numbers });
     }
     this.added = [];
     this.numbers = [];
@@ -139,7 +143,7 @@ export class PatchReader {
     } else if (line.startsWith('Binary files ')) {
       const m = / and (.+) differ$/.exec(line);
       const path = m && stripPrefix(m[1]!);
-      if (path) this.onBinary({ commit: this.commit, path });
+      if (path) this.onBinary({ commit: this.commit, date: this.date, seq: this.commits, path });
     }
   }
 

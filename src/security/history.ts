@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import type { Detection } from './detect.js';
+import { decodeBytes } from './file-content.js';
+import { readBlobs } from './git-blobs.js';
 import { LOG_FORMAT, PatchReader, type AddedLines, type BinaryChange } from './git-log-patches.js';
 import { AllowList, clusters, describe, inlineSuppressed, maskSpans, safeSnippet } from './secret-findings.js';
 import { TextLines } from './text-lines.js';
@@ -28,9 +30,37 @@ export interface HistorySecret {
 export interface HistoryScanResult {
   /** One per distinct secret, at the oldest commit that added it. */
   secrets: HistorySecret[];
+  /** Changes git diffs as binary that are not UTF-16 text either: not scanned. */
   binaries: BinaryChange[];
   commits: number;
   allowed: number;
+  /** Versions of UTF-16 files read from their blobs and scanned whole. */
+  utf16: number;
+}
+
+/** Extensions that are never UTF-16 text: their blobs are not read. */
+const BINARY_EXT = /\.(png|jpe?g|gif|bmp|ico|webp|tiff?|psd|woff2?|ttf|otf|eot|pdf|zip|gz|tgz|bz2|xz|7z|rar|jar|war|class|so|dylib|dll|exe|bin|o|a|pyc|wasm|mp3|mp4|m4a|mov|avi|webm|ogg|wav|flac|sqlite3?|db|parquet|p12|pfx|der|jks|keystore)$/i;
+
+/**
+ * git diffs UTF-16 files as binary, so `git log -p` has no lines for them.
+ * Their versions are read from the blobs (one cat-file pass) and, when they
+ * start with a UTF-16 byte-order mark, scanned whole; the rest stay binary.
+ */
+async function utf16Versions(root: string, binaries: BinaryChange[], maxBytes: number): Promise<{ docs: AddedLines[]; binaries: BinaryChange[] }> {
+  const candidates = binaries.filter((b) => !BINARY_EXT.test(b.path));
+  const blobs = await readBlobs(root, candidates.map((b) => `${b.commit}:${b.path}`), maxBytes);
+  const docs: AddedLines[] = [];
+  const rescued = new Set<BinaryChange>();
+  blobs.forEach((blob, i) => {
+    if (blob.kind !== 'bytes') return;
+    const content = decodeBytes(blob.bytes);
+    if (content.kind !== 'text' || content.encoding === 'utf-8') return;
+    const b = candidates[i]!;
+    const count = content.text.split('\n').length;
+    docs.push({ commit: b.commit, date: b.date, seq: b.seq, path: b.path, text: content.text, lineNumbers: Array.from({ length: count }, (_, k) => k + 1) });
+    rescued.add(b);
+  });
+  return { docs, binaries: binaries.filter((b) => !rescued.has(b)) };
 }
 
 export const secretKey = (d: Detection) => createHash('sha256').update(d.secret).digest('hex');
@@ -97,8 +127,8 @@ function documentFindings(doc: AddedLines, detections: Detection[], allow: Allow
  * (`<since>..HEAD`, or all of HEAD's history). Batches of added lines go to
  * the detector pool while git is still writing.
  */
-export async function scanHistory(o: { root: string; since?: string; pool: DetectorPool; allow: AllowList }): Promise<HistoryScanResult> {
-  if (!(await hasHead(o.root))) return { secrets: [], binaries: [], commits: 0, allowed: 0 };
+export async function scanHistory(o: { root: string; since?: string; pool: DetectorPool; allow: AllowList; maxBytes: number }): Promise<HistoryScanResult> {
+  if (!(await hasHead(o.root))) return { secrets: [], binaries: [], commits: 0, allowed: 0, utf16: 0 };
   const range = o.since ? `${await resolveSince(o.root, o.since)}..HEAD` : 'HEAD';
   const args = ['-c', 'core.quotePath=false', 'log', '-p', '-U0', '-M', '--no-color', '--no-ext-diff', '--no-textconv', LOG_FORMAT, range, '--'];
   const child = spawn('git', args, { cwd: o.root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -116,7 +146,6 @@ export async function scanHistory(o: { root: string; since?: string; pool: Detec
   let batchBytes = 0;
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = Math.max(2, o.pool.threads * 2);
-  // Results are applied in commit order (newest first), so the last write for a secret is its oldest commit.
   const ordered: Promise<{ docs: AddedLines[]; results: Detection[][] }>[] = [];
 
   const send = () => {
@@ -147,14 +176,20 @@ export async function scanHistory(o: { root: string; since?: string; pool: Detec
   send();
   const code = await exited;
   if (code !== 0) throw new UsageError(`git log failed in ${o.root}: ${stderr.trim().split('\n')[0] ?? ''}`, { hint: 'Run the same scan in a full clone (a shallow clone has no history to scan: git fetch --unshallow).' });
+  const rescued = await utf16Versions(o.root, binaries, o.maxBytes);
+  if (rescued.docs.length) ordered.push(o.pool.detect(rescued.docs.map((d) => ({ path: d.path, text: d.text }))).then((results) => ({ docs: rescued.docs, results })));
+  const scanned: [AddedLines, Detection[]][] = [];
   for (const p of ordered) {
     const { docs, results } = await p;
-    docs.forEach((doc, i) => {
-      const r = documentFindings(doc, results[i]!, o.allow);
-      allowed += r.allowed;
-      // Within one commit and file the first line wins; across commits the oldest.
-      for (const s of r.secrets.reverse()) byKey.set(s.key, s);
-    });
+    docs.forEach((doc, i) => scanned.push([doc, results[i]!]));
   }
-  return { secrets: [...byKey.values()], binaries, commits: reader.commits, allowed };
+  // Applied from the newest commit to the oldest, so the last write for a secret is the commit that added it;
+  // within one commit and file the first line wins.
+  scanned.sort((a, b) => a[0].seq - b[0].seq);
+  for (const [doc, detections] of scanned) {
+    const r = documentFindings(doc, detections, o.allow);
+    allowed += r.allowed;
+    for (const s of r.secrets.reverse()) byKey.set(s.key, s);
+  }
+  return { secrets: [...byKey.values()], binaries: rescued.binaries, commits: reader.commits, allowed, utf16: rescued.docs.length };
 }

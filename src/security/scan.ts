@@ -38,6 +38,7 @@ export interface SecurityScanResult {
     codeFiles: number;
     workers: number;
     historyCommits?: number;
+    historyUtf16?: number;
   };
 }
 
@@ -188,8 +189,9 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
     const stats: SecurityScanResult['stats'] = { files: texts.length, notScanned: notes, utf16: read.utf16, allowed, codeFiles: code.codeFiles, workers: pool.threads };
     if (o.history) {
       const { scanHistory } = await import('./history.js');
-      const h = await scanHistory({ root: o.root, since: o.since, pool, allow });
+      const h = await scanHistory({ root: o.root, since: o.since, pool, allow, maxBytes: cfg.maxFileBytes });
       stats.historyCommits = h.commits;
+      stats.historyUtf16 = h.utf16;
       stats.allowed += h.allowed;
       const unscanned = new Set(findings.filter((f) => f.ruleId === 'security/not-scanned').map((f) => f.file));
       for (const s of h.secrets) {
@@ -208,7 +210,7 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
         if (seen.has(b.path) || unscanned.has(b.path)) continue;
         seen.add(b.path);
         const why = scanned.has(b.path)
-          ? `history not scanned: git diffs it as binary (UTF-16 text, or binary in an earlier version; last changed in commit ${b.commit.slice(0, 12)})`
+          ? `binary in an earlier version (commit ${b.commit.slice(0, 12)}): that version is not scanned`
           : `binary in history (last changed in commit ${b.commit.slice(0, 12)})`;
         findings.push({ ...notScanned(b.path, why, BINARY_HINT), commit: b.commit });
       }

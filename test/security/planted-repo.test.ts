@@ -104,12 +104,12 @@ describe('check security on a repository with planted secrets', () => {
     const { findings, stats } = await scan(repo.dir, ['--history']);
     const history = findings.filter((f) => f.commit).map((f) => `${row(f)} @${f.commit === repo.historyCommit ? 'prototype' : f.commit === repo.headCommit ? 'head' : f.commit}`);
     expect(history).toEqual([
-      'config/utf16be.txt:1:1 security/not-scanned @head',
-      'config/utf16le.txt:1:1 security/not-scanned @head',
       // Too large for the working-tree scan, but its lines were added in a commit: found there.
       'data/big.sql:1:4 security/secret secretlint/github @head',
       'old/.npmrc:2:34 security/secret-in-history secretlint/npm @prototype',
       'old/credentials.ts:2:24 security/secret-in-history finbrain/stripe-key @prototype',
+      // git diffs UTF-16 as binary: the blob is read and decoded instead.
+      'old/windows-export.txt:2:7 security/secret-in-history finbrain/stripe-key @prototype',
     ]);
     const removed = findings.filter((f) => f.ruleId === 'security/secret-in-history');
     for (const f of removed) {
@@ -121,11 +121,14 @@ describe('check security on a repository with planted secrets', () => {
     const tree = findings.filter((f) => !f.commit);
     expect(tree.map(row)).toEqual(TREE);
     for (const f of tree.filter((x) => x.ruleId === 'security/secret')) {
-      // git diffs UTF-16 files as binary, so their history is a note (above), not scanned.
-      const expected = f.file === 'src/legacy.ts' ? repo.historyCommit : f.file.startsWith('config/utf16') ? undefined : repo.headCommit;
+      const expected = f.file === 'src/legacy.ts' ? repo.historyCommit : repo.headCommit;
       expect(f.introducedIn, row(f)).toBe(expected);
     }
     expect(stats.historyCommits).toBe(3);
+    // The two UTF-16 files in HEAD and the one in the prototype: read from their blobs.
+    expect(stats.historyUtf16).toBe(3);
+    // The binary logo is noted once (from the tree), not again for its history.
+    expect(findings.filter((f) => f.file === 'assets/logo.png').map((f) => f.ruleId)).toEqual(['security/not-scanned']);
   });
 
   it('--since <rev> scans only the commits after it', async () => {

@@ -88,6 +88,7 @@ export function plantSecrets() {
     historyStripe: `sk_live_${rand(32)}`,
     historyNpmrc: `npm_${rand(36)}`,
     historyAndHead: `ghp_${rand(36)}`,
+    historyUtf16: `sk_live_${rand(32)}`,
   };
 }
 
@@ -144,6 +145,7 @@ export function plantedRepo(config: Record<string, unknown> = {}): PlantedRepo {
     'old/.npmrc': `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${s.historyNpmrc}\n`,
     'src/legacy.ts': `export const legacyToken = '${s.historyAndHead}';\n`,
   });
+  writeFileSync(join(dir, 'old/windows-export.txt'), utf16(`[billing]\r\nkey = ${s.historyUtf16}\r\n`, 'le'));
   git(dir, ['init', '-q', '-b', 'main']);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'prototype']);
