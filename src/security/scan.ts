@@ -71,32 +71,30 @@ interface TextFile {
 }
 
 /** Reads every file in scope as text, or says why it cannot (a note per file). */
-async function readScope(o: SecurityScanOptions, files: string[], out: { findings: Finding[]; utf16: number }): Promise<TextFile[]> {
+function readScope(o: SecurityScanOptions, files: string[], out: { findings: Finding[]; utf16: number }): TextFile[] {
   const cfg = o.config.checks.security;
-  const read = await Promise.all(
-    files.map(async (rel): Promise<{ text: string } | { note: Finding }> => {
-      const abs = join(o.root, rel);
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch {
-        return { note: notScanned(rel, 'tracked but missing from the working tree', 'Restore it (git checkout -- <file>) or commit its deletion; scan history with --history.') };
-      }
-      if (st.isSymbolicLink()) return { note: notScanned(rel, 'a symbolic link (its target is not followed)', 'Scan the target where it is tracked.') };
-      if (st.isDirectory()) return { note: notScanned(rel, 'a git submodule', 'Run finbrain check security in the submodule\'s own repository.') };
-      if (st.size > cfg.maxFileBytes) return { note: oversized(rel, st.size, cfg.maxFileBytes) };
-      // readSync: the cache single-writer and codeowners read through, so no file is read from disk twice.
-      let text = o.files.readSync(rel);
-      if (text === undefined) return { note: notScanned(rel, 'unreadable', 'Check the file\'s permissions.') };
-      if (needsBytes(text)) {
-        const content = decodeBytes(readFileSync(abs));
-        if (content.kind === 'binary') return { note: notScanned(rel, `binary (a NUL byte at offset ${content.nulAt})`, BINARY_HINT) };
-        if (content.encoding !== 'utf-8') out.utf16++;
-        text = content.text;
-      }
-      return { text };
-    }),
-  );
+  const read = files.map((rel): { text: string } | { note: Finding } => {
+    const abs = join(o.root, rel);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return { note: notScanned(rel, 'tracked but missing from the working tree', 'Restore it (git checkout -- <file>) or commit its deletion; scan history with --history.') };
+    }
+    if (st.isSymbolicLink()) return { note: notScanned(rel, 'a symbolic link (its target is not followed)', 'Scan the target where it is tracked.') };
+    if (st.isDirectory()) return { note: notScanned(rel, 'a git submodule', 'Run finbrain check security in the submodule\'s own repository.') };
+    if (st.size > cfg.maxFileBytes) return { note: oversized(rel, st.size, cfg.maxFileBytes) };
+    // readSync: the cache single-writer and codeowners read through, so no file is read from disk twice.
+    let text = o.files.readSync(rel);
+    if (text === undefined) return { note: notScanned(rel, 'unreadable', 'Check the file\'s permissions.') };
+    if (needsBytes(text)) {
+      const content = decodeBytes(readFileSync(abs));
+      if (content.kind === 'binary') return { note: notScanned(rel, `binary (a NUL byte at offset ${content.nulAt})`, BINARY_HINT) };
+      if (content.encoding !== 'utf-8') out.utf16++;
+      text = content.text;
+    }
+    return { text };
+  });
   const texts: TextFile[] = [];
   read.forEach((r, i) => {
     const rel = files[i]!;
@@ -148,7 +146,7 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
   const allow = new AllowList(cfg.allow);
   const findings: Finding[] = [];
   const read = { findings, utf16: 0 };
-  const texts = await readScope(o, await scope(o), read);
+  const texts = readScope(o, await scope(o), read);
   const notes = findings.filter((f) => f.ruleId === 'security/not-scanned').length;
 
   const bytes = texts.reduce((n, t) => n + t.text.length, 0);
