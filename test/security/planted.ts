@@ -65,9 +65,10 @@ export function plantSecrets() {
     mongoPassword: rand(16),
     redisPassword: rand(16),
     pgpassword: rand(16),
-    jwtSecret: rand(32),
-    apiKey: rand(32),
-    dbPassword: rand(24),
+    // A generic value needs a digit (an all-letter one reads as an identifier): random ones get one for sure.
+    jwtSecret: `${rand(31)}7`,
+    apiKey: `${rand(31)}3`,
+    dbPassword: `${rand(23)}5`,
     utf16le: `ghp_${rand(36)}`,
     utf16be: `sk_live_${rand(32)}`,
     base64Url: rand(16),
