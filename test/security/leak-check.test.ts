@@ -19,6 +19,14 @@ function expectNoLeak(repo: PlantedRepo, output: string, what: string): void {
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
+/** The binary logo's not-scanned note, as each format writes it. */
+const NOTE: Record<(typeof FORMATS)[number], RegExp> = {
+  text: /assets\/logo\.png\n {2}1:1 {2}note {2}binary \(a NUL byte at offset 8\): not scanned for secrets {2}security\/not-scanned/,
+  json: /"ruleId": "security\/not-scanned",\n\s+"severity": "note",\n\s+"file": "assets\/logo\.png"/,
+  sarif: /"ruleId": "security\/not-scanned",\n\s+"ruleIndex": \d+,\n\s+"level": "note",\n\s+"message": \{\n\s+"text": "binary \(a NUL byte at offset 8\): not scanned for secrets/,
+  github: /::notice file=assets\/logo\.png,line=1,col=1,title=security\/not-scanned::binary \(a NUL byte at offset 8\): not scanned for secrets/,
+};
+
 describe('no output prints a secret', () => {
   it('check security, in every format, to stdout and to --output, with and without --history', async () => {
     const repo = plantedRepo();
@@ -30,6 +38,8 @@ describe('no output prints a secret', () => {
         // The output is there: findings, with their masks.
         expect(r.stdout.length, what).toBeGreaterThan(2000);
         expect(r.stdout, what).toContain('gh****(40 chars)');
+        // What could not be read is said in every format, as a note.
+        expect(r.stdout, what).toMatch(NOTE[format]);
         expectNoLeak(repo, r.stdout + r.stderr, what);
 
         const file = `report-${format}-${extra.length}.out`;
