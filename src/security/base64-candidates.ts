@@ -11,7 +11,8 @@ export interface EncodedRun {
   decoded: string;
 }
 
-const RUN = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])/g;
+// Scanning left to right, each match starts where a run starts and takes all of it (no look-behind needed).
+const RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const MAX_RUN = 16_384;
 const MAX_RUNS = 2_000;
 const utf8 = new TextDecoder('utf-8', { fatal: true });

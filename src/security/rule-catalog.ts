@@ -29,7 +29,8 @@ import { twilioAuthToken } from './rules/twilio-auth-token.js';
 const PRESET: Record<string, Omit<SecretRule, 'id' | 'creator'>> = {
   '@secretlint/secretlint-rule-aws': {
     title: 'AWS credential',
-    keywords: ['akia', 'a3t', 'agpa', 'aida', 'aroa', 'aipa', 'anpa', 'anva', 'asia', 'secret'],
+    // The secret-key pattern needs `secret` + `access` + `key` in one name (secret_access_key, SecretAccessKey).
+    keywords: ['akia', 'a3t', 'agpa', 'aida', 'aroa', 'aipa', 'anpa', 'anva', 'asia', 'secret_access', 'secretaccess'],
     priority: 3,
     // The access key id (AKIA…) is off by default in secretlint; the account id is not a secret.
     options: { enableIDScanRule: true },

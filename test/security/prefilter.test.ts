@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectSecrets, rulesFor } from '../../src/security/detect.js';
+import { detectSecrets, keywordsIn, rulesFor } from '../../src/security/detect.js';
+import { SECRET_RULES } from '../../src/security/rule-catalog.js';
 import { decodeBytes } from '../../src/security/file-content.js';
 import { git } from '../helpers/tmp.js';
 import { plantedRepo } from './planted.js';
@@ -14,6 +15,9 @@ describe('the keyword prefilter', () => {
     for (const rel of files) {
       const content = decodeBytes(readFileSync(join(repo.dir, rel)));
       if (content.kind !== 'text') continue;
+      // One regex pass finds exactly the keywords a scan per keyword finds.
+      const lower = content.text.toLowerCase();
+      expect([...keywordsIn(content.text)].sort(), rel).toEqual([...new Set(SECRET_RULES.flatMap((r) => r.keywords))].filter((k) => lower.includes(k)).sort());
       const prefiltered = await detectSecrets(content.text, rel);
       const everyRule = await detectSecrets(content.text, rel, { allRules: true });
       expect(prefiltered, rel).toEqual(everyRule);
