@@ -16,7 +16,7 @@ export const CHECKS: CheckRegistry = {
     load: () => import('./migrations.js').then((m) => m.check),
   },
   security: {
-    description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
+    description: 'committed env files, secrets in tracked files and (--history) in git history, SQL/shell injection and eval in TS',
     load: () => import('./security.js').then((m) => m.check),
   },
   data: {

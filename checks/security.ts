@@ -1,14 +1,23 @@
 import { sharedModuleIndex } from './shared-index.js';
 import type { Check } from '../src/check-runner/check.js';
 
-/** `finbrain check security`: committed env files, secrets (secretlint), dangerous code. */
+/** `finbrain check security`: committed env files, secrets (secretlint + finbrain rules, optionally in git history), dangerous code. */
 export const check: Check = {
   id: 'security',
-  description: 'committed env files, secrets in tracked files (secretlint), SQL/shell injection and eval in TS',
+  description: 'committed env files, secrets in tracked files and (--history) in git history, SQL/shell injection and eval in TS',
   async run(ctx) {
     const { scanSecurity } = await import('../src/security/scan.js');
     const { SECURITY_RULES } = await import('../src/security/rules-meta.js');
-    const r = await scanSecurity({ root: ctx.root, config: ctx.config, files: ctx.files, index: () => sharedModuleIndex(ctx), warn: ctx.warn });
+    const flags = ctx.options?.security ?? {};
+    const r = await scanSecurity({
+      root: ctx.root,
+      config: ctx.config,
+      files: ctx.files,
+      index: () => sharedModuleIndex(ctx),
+      warn: ctx.warn,
+      history: flags.history === true,
+      since: typeof flags.since === 'string' ? flags.since : undefined,
+    });
     return { checkId: 'security', rules: SECURITY_RULES, findings: r.findings, stats: r.stats };
   },
 };

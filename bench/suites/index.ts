@@ -4,6 +4,7 @@ import { governanceSuite } from './governance.js';
 import { indexBuildSuite } from './index-build.js';
 import { migrateSuite } from './migrate.js';
 import { runtimeSuite } from './runtime.js';
+import { securitySuite } from './security.js';
 import { singleWriterSuite } from './single-writer.js';
 
 /** A suite returns the markdown of its BENCHMARKS.md section. */
@@ -17,4 +18,5 @@ export const SUITES: Record<string, Suite> = {
   governance: governanceSuite,
   runtime: runtimeSuite,
   'index-build': indexBuildSuite,
+  security: securitySuite,
 };

@@ -15,6 +15,8 @@ export interface CheckContext {
   files: ProjectFiles;
   /** Diagnostics (stderr). */
   warn(message: string): void;
+  /** Flags only some checks take (e.g. security's `history`, `since`), by check id. */
+  options?: Record<string, Record<string, unknown>>;
 }
 
 /**

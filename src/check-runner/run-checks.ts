@@ -12,6 +12,8 @@ export interface RunChecksOptions {
   configPath?: string;
   strict?: boolean;
   warn?: (message: string) => void;
+  /** Flags only some checks take, by check id (e.g. `{ security: { history: true } }`). */
+  options?: Record<string, Record<string, unknown>>;
 }
 
 export interface RunChecksResult {
@@ -40,11 +42,15 @@ export async function runChecks(registry: CheckRegistry, options: RunChecksOptio
     strict: options.strict ?? false,
     files: new ProjectFiles(root),
     warn: options.warn ?? ((m) => process.stderr.write(`${m}\n`)),
+    options: options.options,
   };
   const runs: CheckRun[] = [];
   for (const id of ids) {
     const check = await registry[id]!.load();
     runs.push(await check.run(context));
   }
+  // No code frame of any check may print a secret: the security scan's masking guards them all.
+  const { guardSnippets } = await import('../security/snippet-guard.js');
+  await guardSnippets(runs);
   return { root, runs, files: context.files };
 }

@@ -71,8 +71,19 @@ export const SecurityAllowSchema = z.strictObject({
   rule: z.string().min(1).optional(),
   /** Glob of files it applies to; omitted = any file. */
   path: z.string().min(1).optional(),
-  /** Regular expression the matched text must match; omitted = any. */
-  match: z.string().min(1).optional(),
+  /** Regular expression the secret (or the text the rule matched around it, e.g. the whole URL) must match; omitted = any. */
+  match: z
+    .string()
+    .min(1)
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid regular expression')
+    .optional(),
   reason: z.string().min(3, 'say why this is not a secret'),
 });
 
@@ -81,8 +92,10 @@ export const SecuritySchema = z.strictObject({
   allow: z.array(SecurityAllowSchema).default([]),
   /** Also scan what is staged in the index (pre-commit use). */
   includeStaged: z.boolean().default(true),
-  /** Files larger than this are skipped (minified bundles, data). */
+  /** Files larger than this are not scanned (minified bundles, data); each is reported as a note. */
   maxFileBytes: z.number().int().positive().default(1_000_000),
+  /** Worker threads for secret detection: `auto` (one per core, up to 4, for large scans and --history) or a number (0 = on the main thread). */
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
   /** Env-file templates that may be committed when their values are empty or placeholders. */
   envTemplates: z.array(z.string().min(1)).default(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', 'sample.env']),
 });

@@ -18,9 +18,24 @@ export const SECURITY_RULES: RuleMeta[] = [
   {
     id: 'security/secret',
     shortDescription: 'A secret is committed',
-    fullDescription: 'secretlint (recommended preset plus finbrain rules for Postgres URLs with passwords and .npmrc tokens) found a credential in a tracked file.',
+    fullDescription:
+      'A credential in a tracked file, found by secretlint\'s recommended preset and finbrain\'s rules for what it misses (Stripe, GitLab, PyPI, Google API keys, Azure, Twilio, JWTs, database URLs with a password, PGPASSWORD, high-entropy values assigned to secret-like names), plain, base64-encoded or split over string literals. The finding\'s `detector` names the rule; the secret is masked in every format.',
     help: 'Remove it, load it from the environment or a secret store, and rotate it: it is in the git history. A false positive can be allowed in checks.security.allow with a reason, or with an inline `finbrain-ignore-secret: <reason>` comment.',
     defaultSeverity: 'error',
+  },
+  {
+    id: 'security/secret-in-history',
+    shortDescription: 'A secret is in the git history',
+    fullDescription: 'A commit added a credential that is no longer in the working tree (`check security --history`). Every clone and fork still has it.',
+    help: 'Rotate the credential now. Removing it from HEAD did not un-leak it; rewriting history (git filter-repo) only helps once it is revoked.',
+    defaultSeverity: 'error',
+  },
+  {
+    id: 'security/not-scanned',
+    shortDescription: 'A tracked file was not scanned for secrets',
+    fullDescription: 'A binary file (a NUL byte, and no UTF-16 byte-order mark), a file over checks.security.maxFileBytes, a symbolic link, a submodule, or a file missing from the working tree: nothing is skipped silently.',
+    help: 'Keep binary keys and dumps out of git; raise checks.security.maxFileBytes to scan a large text file.',
+    defaultSeverity: 'note',
   },
   {
     id: 'security/sql-injection',

@@ -9,6 +9,9 @@ interface CheckFlags {
   config?: string;
   strict?: boolean;
   json?: boolean;
+  /** security only */
+  history?: boolean;
+  since?: string;
 }
 
 function addCheckOptions(cmd: Command): Command {
@@ -28,7 +31,8 @@ async function runCheckCommand(ids: string[], flags: CheckFlags): Promise<void> 
     const { runChecks } = await import('../../../checks/index.js');
     const { reporters, exitCodeFor } = await import('../../report/index.js');
     const { packageVersion } = await import('../version.js');
-    const { runs } = await runChecks({ ids, root: flags.root, configPath: flags.config, strict: flags.strict, warn: (m) => io.err(`${m}\n`) });
+    const options = flags.history || flags.since ? { security: { history: true, since: flags.since } } : undefined;
+    const { runs } = await runChecks({ ids, root: flags.root, configPath: flags.config, strict: flags.strict, options, warn: (m) => io.err(`${m}\n`) });
     emit(io, reporters[format](runs, { colors: io.colors, toolVersion: packageVersion() }), flags.output);
     return exitCodeFor(runs);
   });
@@ -42,9 +46,14 @@ export function checkCommand(): Command {
       `\nExamples:\n  $ finbrain check all --format sarif --output finbrain.sarif\n  $ finbrain check single-writer --strict`,
     );
   for (const [id, entry] of Object.entries(CHECKS)) {
-    addCheckOptions(check.command(id).description(entry.description))
-      .addHelpText('after', `\nExample:\n  $ finbrain check ${id} --format json`)
-      .action((flags: CheckFlags) => runCheckCommand([id], flags));
+    const cmd = addCheckOptions(check.command(id).description(entry.description));
+    if (id === 'security') {
+      cmd
+        .option('--history', 'also scan the lines every commit added (one git log -p pass)')
+        .option('--since <rev>', 'with --history: only commits after <rev> (implies --history)')
+        .addHelpText('after', '\nExamples:\n  $ finbrain check security --history\n  $ finbrain check security --history --since v1.4.0 --format sarif');
+    } else cmd.addHelpText('after', `\nExample:\n  $ finbrain check ${id} --format json`);
+    cmd.action((flags: CheckFlags) => runCheckCommand([id], flags));
   }
   addCheckOptions(check.command('all').description('run every enabled check in one process and merge the findings'))
     .addHelpText('after', '\nExample:\n  $ finbrain check all --format github')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { git, writeTree } from '../helpers/tmp.js';
-import { fixtureRepo, secrets } from './fixtures.js';
+import { fixtureRepo, secrets } from '../governance/fixtures.js';
 
 function securityRepo() {
   return fixtureRepo({
