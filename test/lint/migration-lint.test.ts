@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/migrate/project.js';
+import { loadProject } from '../../src/revisions/project.js';
 import { lintMigrations } from '../../src/migration-lint/lint.js';
 import { initSqlParser } from '../../src/sql/index.js';
 import { runCli } from '../helpers/cli.js';
