@@ -17,10 +17,13 @@ function refuseGaps(graph: RevisionGraph, state: MigrationState): void {
   if (!state.gaps.length) return;
   const lines = state.gaps.map((g) => `${g.revision} (${fileOf(graph, g.revision)}) is applied but its parent ${g.missingParents.join(', ')} is not`);
   const missing = [...new Set(state.gaps.flatMap((g) => g.missingParents))];
+  // Stamping the topmost applied revisions records every ancestor under them.
+  const applied = [...state.applied.keys()].filter((r) => graph.get(r));
+  const topmost = applied.filter((r) => !applied.some((o) => o !== r && graph.ancestors(o).has(r)));
   throw new RevisionError(`the ledger is inconsistent: ${lines.join('; ')} (was a ledger row deleted?); nothing was run`, {
     files: state.gaps.map((g) => graph.get(g.revision)?.relPath).filter((f): f is string => !!f),
     hint:
-      `If the changes of ${missing.join(', ')} are in the database, record them without running SQL: \`finbrain migrate stamp ${state.current.join(',') || 'head'}\` ` +
+      `If the changes of ${missing.join(', ')} are in the database, record them without running SQL: \`finbrain migrate stamp ${topmost.join(',') || 'head'}\` ` +
       `(stamp fills in the missing ancestors). If they are not, revert the revisions above them by hand, then stamp.`,
   });
 }
