@@ -17,21 +17,21 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"\\]*):([^\s@/'"\\]+)@/gi
  * `password=SECRET` in a conninfo string or a URL query. A bare value ends at
  * whitespace, `;` or `&` (where conninfo, a query string or a shell line end it)
  * and never takes a quote or a backslash with it; a quoted value (`'…'`, `"…"`,
- * or `\"…\"` inside JSON) is masked inside its quotes. Other punctuation stays
+ * `\"…\"` inside JSON, `''…''` inside an SQL literal) is masked inside its quotes. Other punctuation stays
  * part of the value: masking a little too much is safe, leaking the tail of a
  * password is not.
  */
 const KEY = String.raw`\b(?:password|passwd|pwd|sslpassword)`;
 const KV_PASSWORD = new RegExp(
-  String.raw`(${KEY}\s*=\s*)(?:(\\")((?:[^"\\]|\\[^"])*)\\"|(')((?:[^'\\]|\\.)*)'|(")((?:[^"\\]|\\.)*)"|([^\s;&'"\\]+))`,
+  String.raw`(${KEY}\s*=\s*)(?:(\\")((?:[^"\\]|\\[^"])*)\\"|('')((?:[^']|'(?!'))*)''|(')((?:[^'\\]|\\.)*)'|(")((?:[^"\\]|\\.)*)"|([^\s;&'"\\]+))`,
   'gi',
 );
 
 export function maskSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, (_m, head: string) => `${head}:${MASK}@`)
-    .replace(KV_PASSWORD, (m, key: string, jsonQuote?: string, _j?: string, single?: string, _s?: string, double?: string) => {
-      const quote = jsonQuote ?? single ?? double;
+    .replace(KV_PASSWORD, (_m, key: string, jsonQuote?: string, _j?: string, sqlQuote?: string, _q?: string, single?: string, _s?: string, double?: string) => {
+      const quote = jsonQuote ?? sqlQuote ?? single ?? double;
       return quote ? `${key}${quote}${MASK}${quote}` : `${key}${MASK}`;
     });
 }
