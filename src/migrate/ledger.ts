@@ -28,14 +28,19 @@ export function ledgerNames(table: string): LedgerNames {
   return { table, events: `${table}_events` };
 }
 
+let actor: string | undefined;
+
+/** `user@host` of this process, for the ledger's applied_by and the events' actor (read once). */
 export function whoAmI(): string {
+  if (actor) return actor;
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // no passwd entry in some containers
   }
-  return `${user}@${hostname()}`;
+  actor = `${user}@${hostname()}`;
+  return actor;
 }
 
 export function ledgerDdl(n: LedgerNames): string {
