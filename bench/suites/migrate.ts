@@ -17,7 +17,7 @@ import { ledgerDdl, ledgerNames, recordApplySql } from '../../src/migrate/ledger
  */
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const N = Number(process.env.BENCH_MIGRATIONS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Debian's interpreter, where apt-get put alembic (a pyenv python3 on PATH would not see it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -110,9 +110,17 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
       const dbs = await Promise.all(['fb_bench_floor', 'fb_bench_up', ...(withAlembic ? ['fb_bench_alembic'] : [])].map((p) => scratchDatabase(ctx.adminUrl, p)));
       const [floorDb, ourDb, alembicDb] = dbs;
       try {
-        rows.floor.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb!.url]));
         const env = { DATABASE_URL: ourDb!.url, NO_COLOR: '1' };
-        rows.up.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env }));
+        const floor = () => rows.floor.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb!.url]));
+        const up = () => rows.up.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env }));
+        // Alternate which goes first, so a machine that slows down or speeds up during a round favours neither.
+        if (round % 2) {
+          floor();
+          up();
+        } else {
+          up();
+          floor();
+        }
         rows.status.push(timed(process.execPath, [BIN, 'migrate', 'status', '--json'], { cwd: dir, env }));
         rows.down.push(timed(process.execPath, [BIN, 'migrate', 'down', '--to', 'base'], { cwd: dir, env }));
         if (alembicDb) {
@@ -154,7 +162,7 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const every = (k: keyof typeof rows, f: (n: number) => string) => (rows[k].length ? `${k} ${rows[k].map(f).join(', ')}` : '');
   return `## migrate: ${N} chained revisions (one CREATE TABLE each), real Postgres
 
-Median of ${ROUNDS} rounds; each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
+Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first); each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
 
 ${table.join('\n')}
 

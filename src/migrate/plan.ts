@@ -17,8 +17,12 @@ export interface PlannedStep {
   inTransaction: boolean;
   /** SQL revisions: the section's text and its statements. */
   sql?: { text: string; statements: ClassifiedStatement[]; lineAt(offset: number): number };
-  /** Relations the statements name: whoever holds a lock on them is named when a lock times out. */
-  relations: string[];
+  /**
+   * Relations the statements name: whoever holds a lock on them is named when
+   * a lock times out. Read off the carried parse on first use (only a lock
+   * timeout needs them).
+   */
+  relations(): string[];
   /** The section builds an index (CREATE INDEX / REINDEX): worth watching its progress. */
   buildsIndex: boolean;
 }
@@ -28,6 +32,11 @@ export function runsInTransaction(file: Pick<RevisionFile, 'transaction'>, concu
   if (file.transaction === 'false') return false;
   if (file.transaction === 'auto') return !concurrent;
   return true;
+}
+
+function once<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 const refuse = (file: RevisionFile, message: string, hint: string, line?: number, cause?: unknown) =>
@@ -63,7 +72,7 @@ function prepareSql(file: RevisionFile, direction: Direction, inTransaction: boo
     direction,
     inTransaction,
     sql: { text: section.sql, statements, lineAt: section.lineAt },
-    relations: [...new Set(statements.flatMap(statementRelations))],
+    relations: once(() => [...new Set(statements.flatMap(statementRelations))]),
     buildsIndex: statements.some((s) => s.kind === 'IndexStmt' || s.kind === 'ReindexStmt'),
   };
 }
@@ -73,16 +82,16 @@ function prepareTs(file: RevisionFile, direction: Direction, inTransaction: bool
   if (direction === 'up' && fn?.empty) {
     throw refuse(file, `up(ctx) of ${file.revision} is empty: there is nothing to apply`, 'Write the statements up(ctx) runs; nothing was run.', fn.line);
   }
-  // What a TS revision touches is known only when it runs; its static SQL names the likely relations.
+  // What a TS revision touches is known only when it runs; its static SQL, if any, names the likely relations.
   const section = sectionSql(file, direction);
-  let relations: string[] = [];
-  if (section.kind === 'sql') {
+  const relations = once(() => {
+    if (section.kind !== 'sql') return [];
     try {
-      relations = [...new Set(classifySql(section.sql).flatMap(statementRelations))];
+      return [...new Set(classifySql(section.sql).flatMap(statementRelations))];
     } catch {
-      relations = [];
+      return [];
     }
-  }
+  });
   return { file, direction, inTransaction, relations, buildsIndex: false };
 }
 

@@ -154,9 +154,12 @@ function hasNoStatements(section: string): boolean {
 
 /** Parses one revision file's content. Throws RevisionError naming the file and the fix. */
 export function parseRevisionFile(path: string, content: string, root = process.cwd()): RevisionFile {
+  return parseRevision(path, relative(root, path).split(sep).join('/') || basename(path), content);
+}
+
+function parseRevision(path: string, relPath: string, content: string): RevisionFile {
   content = content.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const fileName = basename(path);
-  const relPath = relative(root, path).split(sep).join('/') || fileName;
   const nameMatch = REVISION_FILE.exec(fileName);
   if (!nameMatch) {
     fail(relPath, 'the file name is not `<revision>_<slug>.sql` or `.ts`', 'Rename it, e.g. `1a2b3c4d5e6f_add_expenses.sql`.');
@@ -278,5 +281,9 @@ export async function readRevisionFiles(dir: string, root = process.cwd()): Prom
   }
   // Synchronous reads: for a thousand small files they beat a thousand
   // open/fstat/read/close promise chains, and status must start fast.
-  return names.sort().map((n) => parseRevisionFile(join(dir, n), readFileSync(join(dir, n), 'utf8'), root));
+  const relDir = relative(root, dir).split(sep).join('/');
+  return names.sort().map((n) => {
+    const path = join(dir, n);
+    return parseRevision(path, relDir ? `${relDir}/${n}` : n, readFileSync(path, 'utf8'));
+  });
 }

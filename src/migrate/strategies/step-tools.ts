@@ -39,7 +39,7 @@ export function ledgerSql(step: PlannedStep, o: RunOptions, durationMs: number |
 /** The retry notice of a lock timeout, naming the sessions that hold locks on the step's relations. */
 export function retryNotifier(step: PlannedStep, o: RunOptions): (n: RetryNotice) => Promise<void> {
   return async ({ attempt, delayMs, error }) => {
-    const holders = (await Promise.all(step.relations.map((r) => lockHolders(o.db, r).catch(() => [])))).flat();
+    const holders = (await Promise.all(step.relations().map((r) => lockHolders(o.db, r).catch(() => [])))).flat();
     const blockers = holders.length ? `; blocked by ${holders.map((h) => `pid ${h.pid} (${h.mode}): ${h.query.replace(/\s+/g, ' ')}`).join('; ')}` : '';
     o.emit({ type: 'retry', revision: step.file.revision, attempt, delayMs, message: `${(error as Error).message}${blockers}` });
   };
