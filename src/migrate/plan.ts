@@ -16,7 +16,13 @@ export interface PlannedStep {
   direction: Direction;
   inTransaction: boolean;
   /** SQL revisions: the section's text and its statements. */
-  sql?: { text: string; statements: ClassifiedStatement[]; lineAt(offset: number): number };
+  sql?: {
+    text: string;
+    statements: ClassifiedStatement[];
+    lineAt(offset: number): number;
+    /** The last statement ends with its `;`: more SQL can follow the section as written. */
+    terminated: boolean;
+  };
   /**
    * Relations the statements name: whoever holds a lock on them is named when
    * a lock times out. Read off the carried parse on first use (only a lock
@@ -71,7 +77,7 @@ function prepareSql(file: RevisionFile, direction: Direction, inTransaction: boo
     file,
     direction,
     inTransaction,
-    sql: { text: section.sql, statements, lineAt: section.lineAt },
+    sql: { text: section.sql, statements, lineAt: section.lineAt, terminated: section.sql.slice(statements.at(-1)!.end).includes(';') },
     relations: once(() => [...new Set(statements.flatMap(statementRelations))]),
     buildsIndex: statements.some((s) => s.kind === 'IndexStmt' || s.kind === 'ReindexStmt'),
   };

@@ -26,9 +26,8 @@ export function renderSqlScript(plan: PlannedStep[], ledger: LedgerNames): strin
     out.push(`-- ${s.direction === 'up' ? 'Running upgrade' : 'Running downgrade'} ${f.revision}: ${f.summary} (${f.relPath}, ${s.inTransaction ? 'transactional' : 'non-transactional'})`);
     if (s.inTransaction) out.push('BEGIN;');
     // The section as written; a last statement left without its `;` gets one, so the ledger row stays a statement of its own.
-    const { text, statements } = s.sql!;
-    const last = statements.at(-1);
-    out.push(text.trim() + (last && !text.slice(last.end).includes(';') ? '\n;' : ''));
+    const { text, terminated } = s.sql!;
+    out.push(text.trim() + (terminated ? '' : '\n;'));
     out.push(
       s.direction === 'up'
         ? recordApplySql(ledger, {

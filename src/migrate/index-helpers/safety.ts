@@ -1,8 +1,9 @@
 import type { Db } from '../../db/types.js';
 import type { UniqueViolation } from '../../errors.js';
 import type { PgNode } from '../../sql/index.js';
+import { rangeVarName } from '../../sql/relations.js';
 import { duplicateSample, indexState, quoteIdent } from './catalog.js';
-import { dropIndexSql } from './index-sql.js';
+import { dropIndexSql, qualified } from './index-sql.js';
 
 type Q = Pick<Db, 'query' | 'exec'>;
 
@@ -28,7 +29,7 @@ export interface IndexTarget {
 
 /** The name, table and key columns of an IndexStmt. */
 export function indexTarget(node: PgNode): IndexTarget {
-  const table = [node.relation?.schemaname, node.relation?.relname].filter(Boolean).map(String).map(quoteIdent).join('.');
+  const table = qualified(rangeVarName(node.relation) ?? '');
   const columns = (node.indexParams ?? []).map((p: PgNode) => p.IndexElem?.name).filter(Boolean).map(quoteIdent);
   const name = node.idxname ? [node.relation?.schemaname, node.idxname].filter(Boolean).join('.') : undefined;
   return { name, table, columns };

@@ -11,6 +11,7 @@ const PREFIX = 'BEGIN;\n';
  */
 export async function runTransactionalSql(step: PlannedStep, o: RunOptions): Promise<void> {
   const { text, lineAt } = step.sql!;
+  // The `;` of its own ends the section's last statement whatever it ends with (a comment, no terminator).
   const script = `${PREFIX}${text}\n;\n${ledgerSql(step, o, 'transaction')}\nCOMMIT;`;
   const send = () => o.db.exec(script);
   try {
