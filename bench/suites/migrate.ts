@@ -90,6 +90,8 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Median of the per-round ratios a[i] / b[i]: each round compares two runs made side by side, so drift between rounds cancels. */
+const pairedRatio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const msf = (ms: number) => `${Math.round(ms)} ms`;
 
@@ -147,13 +149,13 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
     '| measure | time | ratio | target |',
     '| --- | --- | --- | --- |',
     `| floor: \`psql -f\`, one session, \`BEGIN; <sql>; <ledger INSERT>; COMMIT;\` per revision | ${s(floor)} | 1.00× floor | |`,
-    `| \`finbrain migrate up\` | ${s(up)} | ${(up / floor).toFixed(2)}× floor | ≤ 1.15× floor |`,
+    `| \`finbrain migrate up\` | ${s(up)} | ${(up / floor).toFixed(2)}× floor (paired: ${pairedRatio(rows.up, rows.floor).toFixed(2)}×) | ≤ 1.15× floor |`,
   ];
   if (withAlembic) {
     const aUp = median(rows.alembicUp);
     const aCur = median(rows.alembicCurrent);
-    table.push(`| \`alembic upgrade head\` (transaction per migration) | ${s(aUp)} | ${(aUp / floor).toFixed(2)}× floor | |`);
-    table.push(`| \`finbrain migrate status --json\` | ${msf(status)} | ${(status / aCur).toFixed(2)}× \`alembic current\` | ≤ 0.5× |`);
+    table.push(`| \`alembic upgrade head\` (transaction per migration) | ${s(aUp)} | ${(aUp / floor).toFixed(2)}× floor (paired: ${pairedRatio(rows.alembicUp, rows.floor).toFixed(2)}×) | |`);
+    table.push(`| \`finbrain migrate status --json\` | ${msf(status)} | ${(status / aCur).toFixed(2)}× \`alembic current\` (paired: ${pairedRatio(rows.status, rows.alembicCurrent).toFixed(2)}×) | ≤ 0.5× |`);
     table.push(`| \`alembic current\` | ${msf(aCur)} | 1.00× | |`);
   } else {
     table.push(`| \`finbrain migrate status --json\` | ${msf(status)} | | ≤ 0.5× \`alembic current\` (Alembic not installed: \`apt-get install python3-alembic python3-psycopg2\`) |`);
@@ -162,7 +164,7 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const every = (k: keyof typeof rows, f: (n: number) => string) => (rows[k].length ? `${k} ${rows[k].map(f).join(', ')}` : '');
   return `## migrate: ${N} chained revisions (one CREATE TABLE each), real Postgres
 
-Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first); each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
+Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
 
 ${table.join('\n')}
 
