@@ -16,7 +16,8 @@ function stepLine(s: CompletedStep, c: ChalkInstance): string {
 
 export function renderRun(r: MigrateRunResult, c: ChalkInstance): string {
   if (r.sql !== undefined) return r.sql.endsWith('\n') ? r.sql : `${r.sql}\n`;
-  if (!r.steps.length) return `${c.green('✓')} nothing to do: ${r.direction === 'down' ? 'nothing to downgrade' : 'already at head'} (${r.current.join(', ') || 'base'})\n`;
+  const idle = { up: 'already at head', down: 'nothing to downgrade', redo: 'nothing applied to redo' }[r.direction];
+  if (!r.steps.length) return `${c.green('✓')} nothing to do: ${idle} (${r.current.join(', ') || 'base'})\n`;
   const lines = r.steps.map((s) => stepLine(s, c));
   const counts = (['up', 'down'] as const)
     .map((d) => [d, r.steps.filter((s) => s.direction === d).length] as const)
