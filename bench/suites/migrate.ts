@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { BenchContext } from '../run.js';
 import { scratchDatabase } from '../scratch-db.js';
 import { ledgerDdl, ledgerNames, recordApplySql } from '../../src/migrate/ledger.js';
@@ -17,7 +18,7 @@ import { ledgerDdl, ledgerNames, recordApplySql } from '../../src/migrate/ledger
  */
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const N = Number(process.env.BENCH_MIGRATIONS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** Debian's interpreter, where apt-get put alembic (a pyenv python3 on PATH would not see it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -89,11 +90,25 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
   return ms;
 }
 
+/** Where the time goes, from CPU profiles of the same commands on this machine (--cpu-prof). */
+const NOTE = "`status` misses its target: a CPU profile of it on this machine puts the time in loading zod for the config schema (~60 ms, even with no config file), pg (~40 ms, a third of it Node loading undici for pg's Cloudflare probe), libpg-query (~20 ms, loaded with `src/sql/parser.ts`, whose `lineColumnAt` the revision reader uses) and reading and parsing the 1000 files (~60–80 ms, cold). `up`'s share over the floor is start-up, one parse of each revision, and Umzug's import (~100–150 ms: its CLI pulls in @rushstack); the per-revision client work is one round trip.";
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Median of the per-round ratios a[i] / b[i]: each round compares two runs made side by side, so drift between rounds cancels. */
 const pairedRatio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const msf = (ms: number) => `${Math.round(ms)} ms`;
+
+/**
+ * CREATE DATABASE leaves the server writing in the background; a checkpoint
+ * before each timed run lets every run start from the same quiet state.
+ */
+async function checkpoint(adminUrl: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query('CHECKPOINT').catch(() => {});
+  await c.end();
+}
 
 function alembicAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import alembic, psycopg2'], { stdio: 'ignore' }).status === 0;
@@ -109,23 +124,33 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const rows: Record<'floor' | 'up' | 'status' | 'down' | 'alembicUp' | 'alembicCurrent', number[]> = { floor: [], up: [], status: [], down: [], alembicUp: [], alembicCurrent: [] };
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const dbs = await Promise.all(['fb_bench_floor', 'fb_bench_up', ...(withAlembic ? ['fb_bench_alembic'] : [])].map((p) => scratchDatabase(ctx.adminUrl, p)));
-      const [floorDb, ourDb, alembicDb] = dbs;
+      const dbs = await Promise.all(['fb_bench_floor', 'fb_bench_up', 'fb_bench_warm', ...(withAlembic ? ['fb_bench_alembic'] : [])].map((p) => scratchDatabase(ctx.adminUrl, p)));
+      const [floorDb, ourDb, warmDb, alembicDb] = dbs;
       try {
+        // The first heavy writer after CREATE DATABASE runs measurably slower (fresh WAL segments):
+        // an untimed pass of the floor script takes that hit, so neither timed run does.
+        timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, warmDb!.url]);
         const env = { DATABASE_URL: ourDb!.url, NO_COLOR: '1' };
-        const floor = () => rows.floor.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb!.url]));
-        const up = () => rows.up.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env }));
+        const floor = async () => {
+          await checkpoint(ctx.adminUrl);
+          rows.floor.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb!.url]));
+        };
+        const up = async () => {
+          await checkpoint(ctx.adminUrl);
+          rows.up.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env }));
+        };
         // Alternate which goes first, so a machine that slows down or speeds up during a round favours neither.
         if (round % 2) {
-          floor();
-          up();
+          await floor();
+          await up();
         } else {
-          up();
-          floor();
+          await up();
+          await floor();
         }
         rows.status.push(timed(process.execPath, [BIN, 'migrate', 'status', '--json'], { cwd: dir, env }));
         rows.down.push(timed(process.execPath, [BIN, 'migrate', 'down', '--to', 'base'], { cwd: dir, env }));
         if (alembicDb) {
+          await checkpoint(ctx.adminUrl);
           const aenv = { ALEMBIC_URL: alembicDb.url.replace(/^postgres:/, 'postgresql:') };
           rows.alembicUp.push(timed(PYTHON, ['-m', 'alembic', 'upgrade', 'head'], { cwd: dir, env: aenv }));
           rows.alembicCurrent.push(timed(PYTHON, ['-m', 'alembic', 'current'], { cwd: dir, env: aenv }));
@@ -164,9 +189,11 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const every = (k: keyof typeof rows, f: (n: number) => string) => (rows[k].length ? `${k} ${rows[k].map(f).join(', ')}` : '');
   return `## migrate: ${N} chained revisions (one CREATE TABLE each), real Postgres
 
-Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
+Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first, each after a CHECKPOINT and an untimed warm-up pass); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
 
 ${table.join('\n')}
+
+${NOTE}
 
 Every round: ${(['floor', 'up', 'alembicUp', 'down'] as const).map((k) => every(k, s)).filter(Boolean).join('; ')}; ${(['status', 'alembicCurrent'] as const).map((k) => every(k, msf)).filter(Boolean).join('; ')}.`;
 }
