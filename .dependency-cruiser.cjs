@@ -69,9 +69,9 @@ module.exports = {
     },
     {
       name: 'no-dev-dependencies-in-the-tool',
-      comment: 'What the package ships must run with its dependencies only.',
+      comment: 'What the package ships must run with its dependencies only (tests beside the code, *.test.ts, are not shipped).',
       severity: 'error',
-      from: { path: '^(src|checks|bin)/' },
+      from: { path: '^(src|checks|bin)/', pathNot: '\\.test(-support)?\\.ts$' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {

@@ -63,10 +63,86 @@ export class RevisionError extends FinbrainError {
   readonly code = 'revision';
 }
 
+/** A revision this run applied (or reverted) before a failure stopped it. */
+export interface CompletedStep {
+  revision: string;
+  direction: 'up' | 'down';
+  summary: string;
+  file: string;
+  mode: 'transactional' | 'non-transactional';
+  durationMs: number;
+}
+
+/** A unique index that cannot be built because the table holds duplicate keys. */
+export interface UniqueViolation {
+  index?: string;
+  table: string;
+  columns: string[];
+  /** Up to five duplicated keys with their counts, e.g. `7 ×200`. */
+  sample: string[];
+  /** Whether an INVALID leftover of the failed build was dropped. */
+  droppedInvalid: boolean;
+}
+
+export interface MigrationFailureDetails extends FinbrainErrorOptions {
+  direction?: 'up' | 'down';
+  /** 1-based line in the revision file of the failing statement, when known. */
+  line?: number;
+  /** What the failure left behind (statements of a non-transactional revision that stay applied). */
+  note?: string;
+  /** SQLSTATE of the database error, when there is one. */
+  sqlState?: string;
+  uniqueViolation?: UniqueViolation;
+  /** What this run applied before the failure, in order. */
+  applied?: CompletedStep[];
+}
+
 /** A migration failed and was rolled back (or, non-transactional, stopped). */
 export class MigrationFailedError extends FinbrainError {
   readonly exitCode = 1;
   readonly code = 'migration-failed';
+  readonly direction?: 'up' | 'down';
+  readonly line?: number;
+  readonly note?: string;
+  readonly sqlState?: string;
+  readonly uniqueViolation?: UniqueViolation;
+  readonly applied: CompletedStep[];
+
+  constructor(message: string, options: MigrationFailureDetails = {}) {
+    super(message, options);
+    this.direction = options.direction;
+    this.line = options.line;
+    this.note = options.note === undefined ? undefined : maskSecrets(options.note);
+    this.sqlState = options.sqlState;
+    this.uniqueViolation = options.uniqueViolation;
+    this.applied = options.applied ?? [];
+  }
+
+  /** The same failure, knowing what the run applied before it. */
+  withApplied(applied: CompletedStep[]): MigrationFailedError {
+    return new MigrationFailedError(this.message, {
+      hint: this.hint,
+      cause: this.cause,
+      files: this.files,
+      revision: this.revision,
+      direction: this.direction,
+      line: this.line,
+      note: this.note,
+      sqlState: this.sqlState,
+      uniqueViolation: this.uniqueViolation,
+      applied,
+    });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      ...(this.line ? { line: this.line } : {}),
+      ...(this.sqlState ? { sqlState: this.sqlState } : {}),
+      ...(this.uniqueViolation ? { uniqueViolation: this.uniqueViolation } : {}),
+      applied: this.applied,
+    };
+  }
 }
 
 /** The database could not be reached, refused the login, or the lock could not be had. */

@@ -1,6 +1,6 @@
-import type { MigrationProject } from '../migrate/project.js';
-import { extractStaticSql } from '../revisions/static-sql.js';
+import type { MigrationProject } from '../revisions/project.js';
 import type { RevisionFile } from '../revisions/revision-file.js';
+import { sectionSql } from '../revisions/revision-sql.js';
 import { initSqlParser, splitStatements, summarizeChangeKinds } from '../sql/index.js';
 import { gitAddingAuthors } from './git-authors.js';
 
@@ -28,9 +28,9 @@ export interface ChangelogData {
 
 function inferType(f: RevisionFile): { type: string; source: ChangelogEntry['typeSource'] } {
   if (f.type) return { type: f.type, source: 'header' };
-  const sql = extractStaticSql(f).up;
-  if (sql === null) return { type: 'Schema Change', source: 'default' };
-  const kind = summarizeChangeKinds(splitStatements(sql));
+  const up = sectionSql(f, 'up');
+  if (up.kind !== 'sql') return { type: 'Schema Change', source: 'default' };
+  const kind = summarizeChangeKinds(splitStatements(up.sql));
   return kind ? { type: kind, source: 'inferred' } : { type: 'Schema Change', source: 'default' };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError } from '../errors.js';
-import { loadProject, type ProjectOptions } from '../migrate/project.js';
+import { loadProject, type ProjectOptions } from '../revisions/project.js';
 import { collectChangelog, type ChangelogEntry } from './collect.js';
 import { mergeIntoDocument, renderSection } from './render.js';
 

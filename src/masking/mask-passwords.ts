@@ -2,23 +2,45 @@
  * Connection strings and conninfo fragments carry passwords. Every message that
  * can leave the process goes through `maskSecrets` first, so a password is never
  * printed: not in text, not in --json, not in a stack trace.
+ *
+ * Only the secret itself is replaced, never what surrounds it: a quote that
+ * closes a string, the `"` and `,` of the JSON it sits in, the `'` of an SQL
+ * literal all stay, so masked JSON is still JSON and masked SQL still SQL.
  */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*):([^\s@/'"]*)@/gi;
-const KV_PASSWORD = /\b(password|passwd|pwd)\s*=\s*('[^']*'|"[^"]*"|[^\s;&]+)/gi;
-const QUERY_PASSWORD = /([?&](?:password|sslpassword)=)[^&\s'"]+/gi;
+
+const MASK = '****';
+
+/** `scheme://user:SECRET@host`: the secret is what lies between the user's `:` and the `@`. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"\\]*):([^\s@/'"\\]+)@/gi;
+
+/**
+ * `password=SECRET` in a conninfo string or a URL query. A bare value ends at
+ * whitespace, `;` or `&` (where conninfo, a query string or a shell line end it)
+ * and never takes a quote or a backslash with it; a quoted value (`'…'`, `"…"`,
+ * `\"…\"` inside JSON, `''…''` inside an SQL literal) is masked inside its quotes. Other punctuation stays
+ * part of the value: masking a little too much is safe, leaking the tail of a
+ * password is not.
+ */
+const KEY = String.raw`\b(?:password|passwd|pwd|sslpassword)`;
+const KV_PASSWORD = new RegExp(
+  String.raw`(${KEY}\s*=\s*)(?:(\\")((?:[^"\\]|\\[^"])*)\\"|('')((?:[^']|'(?!'))*)''|(')((?:[^'\\]|\\.)*)'|(")((?:[^"\\]|\\.)*)"|([^\s;&'"\\]+))`,
+  'gi',
+);
 
 export function maskSecrets(text: string): string {
   return text
-    .replace(URL_PASSWORD, (_m, head: string) => `${head}:****@`)
-    .replace(KV_PASSWORD, (_m, key: string) => `${key}=****`)
-    .replace(QUERY_PASSWORD, (_m, key: string) => `${key}****`);
+    .replace(URL_PASSWORD, (_m, head: string) => `${head}:${MASK}@`)
+    .replace(KV_PASSWORD, (_m, key: string, jsonQuote?: string, _j?: string, sqlQuote?: string, _q?: string, single?: string, _s?: string, double?: string) => {
+      const quote = jsonQuote ?? sqlQuote ?? single ?? double;
+      return quote ? `${key}${quote}${MASK}${quote}` : `${key}${MASK}`;
+    });
 }
 
 /** A database URL reduced to what helps a human: scheme, user, host, port and database. */
 export function describeDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':****' : ''}@` : '';
+    const user = u.username ? `${decodeURIComponent(u.username)}${u.password ? `:${MASK}` : ''}@` : '';
     return `${u.protocol}//${user}${u.host}${u.pathname}`;
   } catch {
     return maskSecrets(url);

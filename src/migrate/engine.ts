@@ -1,30 +1,28 @@
-import { Umzug, type UmzugStorage } from 'umzug';
-import type { Db } from '../db/types.js';
-import { MigrationFailedError, RevisionError, UsageError } from '../errors.js';
-import { multipleHeadsError } from '../revisions/revision-graph.js';
-import type { RevisionFile } from '../revisions/revision-file.js';
-import { initSqlParser } from '../sql/index.js';
+import { MigrationFailedError, RevisionError, UsageError, type CompletedStep } from '../errors.js';
+import { multipleHeadsError, type RevisionGraph } from '../revisions/revision-graph.js';
 import type { EventSink } from './events.js';
-import { readLedger } from './ledger.js';
-import { loadProject, type MigrationProject, type ProjectOptions } from './project.js';
-import { preflight, runRevision, runsInTransaction, type Direction } from './run-revision.js';
-import { openSession, type Session } from './session.js';
-import { computeState, planDown, planUp } from './state.js';
-import { renderPlanSql } from './dry-run.js';
+import { executePlan } from './execute.js';
+import { guardDown, guardUp } from './integrity.js';
+import { ledgerNames, readLedger, revertDurations } from './ledger.js';
+import { preparePlan, type Direction } from './plan.js';
+import { loadProject, type MigrationProject } from '../revisions/project.js';
+import { withSession, type MigrateCommonOptions, type Session } from './session.js';
+import { renderSqlScript } from './sql-script.js';
+import { computeState, planDown, planUp, type MigrationState } from './state.js';
 
-export interface MigrateCommonOptions extends ProjectOptions {
-  project?: MigrationProject;
-  /** Use this database instead of opening one (library use, verify, tests). */
-  db?: Db;
-  /** --database-url */
-  url?: string;
-  onEvent?: EventSink;
-  env?: NodeJS.ProcessEnv;
-}
+export type { MigrateCommonOptions };
+export type StepResult = CompletedStep;
 
 export interface MigrateUpOptions extends MigrateCommonOptions {
+  /** Stop at this revision (default: every head). */
   to?: string;
+  /** Apply at most this many pending revisions. */
+  steps?: number;
+  /** Print the SQL script instead of running it (`--sql` / `--dry-run`). */
   dryRun?: boolean;
+  /** With dryRun: no database at all; the script starts after `from` (default: base). */
+  offline?: boolean;
+  from?: string;
   concurrent?: boolean;
   allowDrift?: boolean;
 }
@@ -34,23 +32,16 @@ export interface MigrateDownOptions extends MigrateCommonOptions {
   steps?: number;
   dryRun?: boolean;
   concurrent?: boolean;
-}
-
-export interface StepResult {
-  revision: string;
-  summary: string;
-  file: string;
-  direction: Direction;
-  mode: 'transactional' | 'non-transactional';
-  durationMs: number;
+  allowDrift?: boolean;
 }
 
 export interface MigrateRunResult {
-  direction: Direction;
+  direction: Direction | 'redo';
   database: string;
   concurrent: boolean;
+  /** What ran, in order, with the durations the ledger recorded. */
   steps: StepResult[];
-  /** --dry-run: the SQL that would run, in order, with transaction boundaries. */
+  /** --sql / --dry-run: the script that would run. */
   sql?: string;
   /** Revisions that are applied after the command. */
   current: string[];
@@ -65,161 +56,146 @@ export function concurrentMode(flag: boolean | undefined, project: MigrationProj
 
 const noop: EventSink = () => {};
 
-async function withSession<T>(
-  o: MigrateCommonOptions,
-  write: boolean,
-  validate: (p: MigrationProject) => void,
-  body: (s: Session, p: MigrationProject) => Promise<T>,
-): Promise<T> {
-  const project = o.project ?? (await loadProject(o));
-  // Bad input is rejected before any database is opened: nothing can be half-applied.
-  validate(project);
-  const session = await openSession({ project, db: o.db, url: o.url, emit: o.onEvent ?? noop, write });
-  try {
-    return await body(session, project);
-  } finally {
-    await session.close();
+function checkSteps(steps: number | undefined): void {
+  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
+    throw new UsageError(`--steps must be a positive integer, got ${steps}`, { hint: 'Use e.g. --steps 2.' });
   }
 }
 
-/**
- * Umzug drives execution; the revision graph decides the order. Each runnable
- * migration writes its own ledger row inside its own transaction (umzug#708),
- * so the storage only reads the ledger.
- */
-function buildUmzug(files: RevisionFile[], session: Session, run: (f: RevisionFile, d: Direction) => Promise<number>, applied: () => Promise<string[]>) {
-  const storage: UmzugStorage = {
-    logMigration: async () => {},
-    unlogMigration: async () => {},
-    executed: applied,
-  };
-  return new Umzug({
-    migrations: files.map((f) => ({
-      name: f.revision,
-      path: f.path,
-      up: async () => void (await run(f, 'up')),
-      down: async () => void (await run(f, 'down')),
-    })),
-    storage,
-    logger: undefined,
-    context: () => ({ db: session.db }),
+function checkTargets(o: { to?: string; steps?: number }, verb: string): void {
+  if (o.to !== undefined && o.steps !== undefined) {
+    throw new UsageError(`--to ${o.to} and --steps ${o.steps} name two different targets; nothing was run`, {
+      hint: `Give one: \`migrate ${verb} --to <rev>\` or \`migrate ${verb} --steps <n>\`.`,
+    });
+  }
+  checkSteps(o.steps);
+}
+
+/** Heads to migrate up to: --to, or the single head (two heads need a merge or an explicit --to). */
+function upTargets(graph: RevisionGraph, to: string | undefined): string[] | undefined {
+  if (to) {
+    const t = graph.resolve(to, '--to');
+    return t === 'base' ? [] : [t];
+  }
+  const heads = graph.heads();
+  if (heads.length > 1) throw multipleHeadsError(heads, graph);
+  return undefined;
+}
+
+function runOptions(session: Session, project: MigrationProject, concurrent: boolean, emit: EventSink) {
+  const { migrate } = project.config;
+  return { db: session.db, ledger: session.ledger, concurrent, retry: { retries: migrate.lockRetries, backoffMs: migrate.retryBackoffMs }, emit };
+}
+
+/** Durations as the ledger recorded them, so the output and the ledger agree. */
+async function withLedgerDurations(session: Session, steps: StepResult[], after: MigrationState): Promise<StepResult[]> {
+  const down = await revertDurations(
+    session.db,
+    session.ledger,
+    steps.filter((s) => s.direction === 'down').map((s) => s.revision),
+  );
+  return steps.map((s) => {
+    const recorded = s.direction === 'up' ? after.applied.get(s.revision)?.durationMs : down.get(s.revision);
+    return recorded === undefined ? s : { ...s, durationMs: recorded };
   });
 }
 
-function unwrapUmzugError(e: unknown): unknown {
-  // Umzug wraps failures in MigrationError with the original in .cause.
-  let cur = e as { cause?: unknown };
-  while (cur && !(cur instanceof MigrationFailedError) && !(cur instanceof RevisionError) && cur.cause) cur = cur.cause as never;
-  return cur instanceof MigrationFailedError || cur instanceof RevisionError ? cur : e;
+/** `up --sql --offline`: the script from `--from` (default base) to `--to` (default head), no database. */
+async function offlineUp(o: MigrateUpOptions): Promise<MigrateRunResult> {
+  const project = o.project ?? (await loadProject(o));
+  const { graph } = project;
+  const targets = upTargets(graph, o.to);
+  const from = o.from ? graph.resolve(o.from, '--from') : 'base';
+  const applied = from === 'base' ? new Set<string>() : graph.ancestors(from);
+  const concurrent = concurrentMode(o.concurrent, project, o.env);
+  const ids = planUp(graph, applied, targets).slice(0, o.steps);
+  const plan = await preparePlan(ids.map((id) => graph.get(id)!), 'up', concurrent);
+  return {
+    direction: 'up',
+    database: 'none (offline)',
+    concurrent,
+    steps: [],
+    sql: renderSqlScript(plan, ledgerNames(project.config.migrate.ledgerTable)),
+    current: from === 'base' ? [] : [from],
+  };
 }
 
 export async function migrateUp(o: MigrateUpOptions = {}): Promise<MigrateRunResult> {
+  checkTargets(o, 'up');
+  if (o.offline && !o.dryRun) throw new UsageError('--offline writes an SQL script and needs --sql', { hint: 'Use `finbrain migrate up --sql --offline`.' });
+  if (o.from !== undefined && !o.offline) throw new UsageError('--from is for `up --sql --offline`', { hint: 'Online, the ledger says where to start: drop --from, or add --sql --offline.' });
+  if (o.offline) return offlineUp(o);
   let targets: string[] | undefined;
-  const validate = ({ graph }: MigrationProject) => {
-    const heads = graph.heads();
-    if (o.to) {
-      const t = graph.resolve(o.to, '--to');
-      targets = t === 'base' ? [] : [t];
-    } else if (heads.length > 1) {
-      throw multipleHeadsError(heads, graph);
-    }
-  };
-  return withSession(o, !o.dryRun, validate, async (session, project) => {
+  const validate = ({ graph }: MigrationProject) => void (targets = upTargets(graph, o.to));
+  return withSession(o, { write: !o.dryRun, validate }, async (session, project) => {
     const { graph } = project;
     const emit = o.onEvent ?? noop;
     const concurrent = concurrentMode(o.concurrent, project, o.env);
     // The plan is computed after the lock: a runner that waited sees what the others applied.
-    const rows = await readLedger(session.db, session.ledger);
-    const state = computeState(graph, rows);
-    if (state.drift.length && !o.allowDrift) {
-      throw new RevisionError(
-        `applied revision(s) changed since they were applied: ${state.drift.map((r) => `${r} (${graph.get(r)!.relPath})`).join(', ')}`,
-        {
-          files: state.drift.map((r) => graph.get(r)!.relPath),
-          hint: 'Revert the edits (write a new revision for new changes), or pass --allow-drift if the edit is harmless.',
-        },
-      );
-    }
-    for (const u of state.unknown) emit({ type: 'notice', message: `warning: the ledger has revision ${u.revision} (${u.file}) but no such file exists` });
-    const plan = planUp(graph, state, targets).map((id) => graph.get(id)!);
-    if (plan.some((f) => f.format === 'sql')) await initSqlParser();
-    for (const f of plan) preflight(f, 'up', concurrent);
+    const snapshot = await readLedger(session.db, session.ledger);
+    const state = computeState(graph, snapshot.rows);
+    guardUp(graph, state, snapshot, { allowDrift: o.allowDrift, emit });
+    const ids = planUp(graph, state.applied, targets).slice(0, o.steps);
+    const plan = await preparePlan(ids.map((id) => graph.get(id)!), 'up', concurrent);
     const base = { direction: 'up' as const, database: session.db.label, concurrent };
-    if (o.dryRun) {
-      return { ...base, steps: [], sql: renderPlanSql(plan, 'up', concurrent, session.ledger), current: state.current };
-    }
-    const steps = await execute(plan, 'up', session, project, concurrent, emit, () => Promise.resolve([...state.applied.keys()]));
-    const after = computeState(graph, await readLedger(session.db, session.ledger));
-    return { ...base, steps, current: after.current };
+    if (o.dryRun) return { ...base, steps: [], sql: renderSqlScript(plan, session.ledger), current: state.current };
+    if (plan.length) await session.ensureLedger();
+    const steps = await executePlan(plan, [...state.applied.keys()], runOptions(session, project, concurrent, emit));
+    const after = computeState(graph, (await readLedger(session.db, session.ledger)).rows);
+    return { ...base, steps: await withLedgerDurations(session, steps, after), current: after.current };
   });
 }
 
 export async function migrateDown(o: MigrateDownOptions = {}): Promise<MigrateRunResult> {
+  checkTargets(o, 'down');
   let target: string | undefined;
-  const validate = ({ graph }: MigrationProject) => {
-    target = o.to ? graph.resolve(o.to, '--to') : undefined;
-    if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1)) {
-      throw new UsageError(`--steps must be a positive integer, got ${o.steps}`, { hint: 'Use e.g. --steps 2.' });
-    }
-  };
-  return withSession(o, !o.dryRun, validate, async (session, project) => {
+  const validate = ({ graph }: MigrationProject) => void (target = o.to ? graph.resolve(o.to, '--to') : undefined);
+  return withSession(o, { write: !o.dryRun, validate }, async (session, project) => {
     const { graph } = project;
     const emit = o.onEvent ?? noop;
     const concurrent = concurrentMode(o.concurrent, project, o.env);
-    const state = computeState(graph, await readLedger(session.db, session.ledger));
+    const state = computeState(graph, (await readLedger(session.db, session.ledger)).rows);
     if (target && target !== 'base' && !state.applied.has(target)) {
       throw new RevisionError(`--to ${target} is not applied, so there is nothing to downgrade to`, { hint: 'See `finbrain migrate status`.' });
     }
-    const plan = planDown(graph, state, { target, steps: o.steps }).map((id) => graph.get(id)!);
-    if (plan.some((f) => f.format === 'sql')) await initSqlParser();
-    for (const f of plan) preflight(f, 'down', concurrent);
+    const ids = planDown(graph, state, { target, steps: o.steps });
+    guardDown(graph, state, ids, { allowDrift: o.allowDrift });
+    const plan = await preparePlan(ids.map((id) => graph.get(id)!), 'down', concurrent);
     const base = { direction: 'down' as const, database: session.db.label, concurrent };
-    if (o.dryRun) return { ...base, steps: [], sql: renderPlanSql(plan, 'down', concurrent, session.ledger), current: state.current };
-    const steps = await execute(plan, 'down', session, project, concurrent, emit, () =>
-      Promise.resolve(graph.order.filter((f) => state.applied.has(f.revision)).map((f) => f.revision)),
-    );
-    const after = computeState(graph, await readLedger(session.db, session.ledger));
-    return { ...base, steps, current: after.current };
+    if (o.dryRun) return { ...base, steps: [], sql: renderSqlScript(plan, session.ledger), current: state.current };
+    const steps = await executePlan(plan, [...state.applied.keys()], runOptions(session, project, concurrent, emit));
+    const after = computeState(graph, (await readLedger(session.db, session.ledger)).rows);
+    return { ...base, steps: await withLedgerDurations(session, steps, after), current: after.current };
   });
 }
 
-async function execute(
-  plan: RevisionFile[],
-  direction: Direction,
-  session: Session,
-  project: MigrationProject,
-  concurrent: boolean,
-  emit: EventSink,
-  applied: () => Promise<string[]>,
-): Promise<StepResult[]> {
-  const steps: StepResult[] = [];
-  if (!plan.length) return steps;
-  const { migrate } = project.config;
-  const run = async (f: RevisionFile, d: Direction) => {
-    const durationMs = await runRevision(f, d, {
-      db: session.db,
-      ledger: session.ledger,
-      concurrent,
-      retry: { retries: migrate.lockRetries, backoffMs: migrate.retryBackoffMs },
-      emit,
+/**
+ * `redo [--steps N]`: revert the newest N revisions and apply them again, in
+ * one session under one lock. Everything is checked (reversible, SQL parses)
+ * before the first down runs.
+ */
+export async function migrateRedo(o: Omit<MigrateDownOptions, 'to' | 'dryRun'> = {}): Promise<MigrateRunResult> {
+  checkSteps(o.steps);
+  return withSession(o, { write: true }, async (session, project) => {
+    const { graph } = project;
+    const emit = o.onEvent ?? noop;
+    const concurrent = concurrentMode(o.concurrent, project, o.env);
+    const snapshot = await readLedger(session.db, session.ledger);
+    const state = computeState(graph, snapshot.rows);
+    guardUp(graph, state, snapshot, { allowDrift: o.allowDrift, emit });
+    const ids = planDown(graph, state, { steps: o.steps ?? 1 });
+    guardDown(graph, state, ids, { allowDrift: o.allowDrift });
+    const files = ids.map((id) => graph.get(id)!);
+    const downPlan = await preparePlan(files, 'down', concurrent);
+    const upPlan = await preparePlan([...files].reverse(), 'up', concurrent);
+    const run = runOptions(session, project, concurrent, emit);
+    const reverted = await executePlan(downPlan, [...state.applied.keys()], run);
+    const remaining = [...state.applied.keys()].filter((r) => !ids.includes(r));
+    const reapplied = await executePlan(upPlan, remaining, run).catch((e: unknown) => {
+      // The failure lists the downs this run did too.
+      throw e instanceof MigrationFailedError ? e.withApplied([...reverted, ...e.applied]) : e;
     });
-    steps.push({
-      revision: f.revision,
-      summary: f.summary,
-      file: f.relPath,
-      direction: d,
-      mode: runsInTransaction(f, concurrent) ? 'transactional' : 'non-transactional',
-      durationMs,
-    });
-    return durationMs;
-  };
-  const umzug = buildUmzug(project.graph.order, session, run, applied);
-  try {
-    const names = plan.map((f) => f.revision);
-    if (direction === 'up') await umzug.up({ migrations: names });
-    else await umzug.down({ migrations: names });
-  } catch (e) {
-    throw unwrapUmzugError(e);
-  }
-  return steps;
+    const after = computeState(graph, (await readLedger(session.db, session.ledger)).rows);
+    return { direction: 'redo', database: session.db.label, concurrent, steps: await withLedgerDurations(session, [...reverted, ...reapplied], after), current: after.current };
+  });
 }

@@ -28,14 +28,19 @@ export function ledgerNames(table: string): LedgerNames {
   return { table, events: `${table}_events` };
 }
 
+let actor: string | undefined;
+
+/** `user@host` of this process, for the ledger's applied_by and the events' actor (read once). */
 export function whoAmI(): string {
+  if (actor) return actor;
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // no passwd entry in some containers
   }
-  return `${user}@${hostname()}`;
+  actor = `${user}@${hostname()}`;
+  return actor;
 }
 
 export function ledgerDdl(n: LedgerNames): string {
@@ -66,19 +71,43 @@ export async function ensureLedger(db: Db, n: LedgerNames): Promise<void> {
   await db.exec(ledgerDdl(n));
 }
 
-export async function ledgerExists(db: Db, n: LedgerNames): Promise<boolean> {
-  const r = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [n.table]);
-  return r.rows[0]?.t != null;
+export interface LedgerSnapshot {
+  /** Whether the ledger table exists (it is created only when something is written). */
+  exists: boolean;
+  rows: LedgerRow[];
+  /** An `alembic_version` table sits in the search path: Alembic managed this database. */
+  alembicVersionTable: boolean;
 }
 
-/** All ledger rows in one round trip; empty when the ledger does not exist yet. */
-export async function readLedger(db: Db, n: LedgerNames): Promise<LedgerRow[]> {
-  if (!(await ledgerExists(db, n))) return [];
+/** The ledger's rows, and whether Alembic was here: two round trips at most. */
+export async function readLedger(db: Db, n: LedgerNames): Promise<LedgerSnapshot> {
+  const probe = await db.query<{ ledger: string | null; alembic: string | null }>(
+    "SELECT to_regclass($1)::text AS ledger, to_regclass('alembic_version')::text AS alembic",
+    [n.table],
+  );
+  const exists = probe.rows[0]?.ledger != null;
+  const alembicVersionTable = probe.rows[0]?.alembic != null;
+  if (!exists) return { exists, rows: [], alembicVersionTable };
   // finbrain-ignore security/sql-injection: the ledger table name is validated as an identifier by the config schema
   const r = await db.query<Record<string, any>>(
     `SELECT revision, parents, file, checksum, applied_at, duration_ms, applied_by, execution_mode FROM ${n.table} ORDER BY applied_at, revision`,
   );
-  return r.rows.map((row) => ({
+  return { exists, alembicVersionTable, rows: r.rows.map(toLedgerRow) };
+}
+
+/** Durations the events table recorded for the latest `down` of each revision. */
+export async function revertDurations(db: Db, n: LedgerNames, revisions: string[]): Promise<Map<string, number>> {
+  if (!revisions.length) return new Map();
+  // finbrain-ignore security/sql-injection: the events table name is validated as an identifier by the config schema
+  const r = await db.query<{ revision: string; duration_ms: number }>(
+    `SELECT DISTINCT ON (revision) revision, duration_ms FROM ${n.events} WHERE direction = 'down' AND outcome = 'ok' AND revision = ANY($1::text[]) ORDER BY revision, id DESC`,
+    [revisions],
+  );
+  return new Map(r.rows.map((x) => [x.revision, Number(x.duration_ms)]));
+}
+
+function toLedgerRow(row: Record<string, any>): LedgerRow {
+  return {
     revision: row.revision,
     parents: row.parents ?? [],
     file: row.file,
@@ -87,7 +116,7 @@ export async function readLedger(db: Db, n: LedgerNames): Promise<LedgerRow[]> {
     durationMs: Number(row.duration_ms),
     appliedBy: row.applied_by,
     executionMode: row.execution_mode,
-  }));
+  };
 }
 
 /** SQL literal for our own values (ids, paths, checksums): the ledger write can then ride in the same round trip. */
@@ -126,6 +155,14 @@ export function recordRevertSql(n: LedgerNames, revision: string, durationMs: nu
   return (
     `DELETE FROM ${n.table} WHERE revision = ${sqlLiteral(revision)};\n` +
     `INSERT INTO ${n.events} (revision, direction, outcome, duration_ms, actor) VALUES (${sqlLiteral(revision)}, 'down', 'ok', ${duration}, ${sqlLiteral(actor)});`
+  );
+}
+
+/** Removes a revision from the ledger without running its down (`stamp` to an older revision). */
+export function recordUnstampSql(n: LedgerNames, revision: string, actor = whoAmI()): string {
+  return (
+    `DELETE FROM ${n.table} WHERE revision = ${sqlLiteral(revision)};\n` +
+    `INSERT INTO ${n.events} (revision, direction, outcome, actor) VALUES (${sqlLiteral(revision)}, 'unstamp', 'ok', ${sqlLiteral(actor)});`
   );
 }
 

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, extname, join, relative, sep } from 'node:path';
 import { RevisionError } from '../errors.js';
+import { lineColumnAt } from '../sql/parser.js';
+import { readTsRevisionBody, type TsRevisionBody } from './ts-revision-body.js';
+import { TsSyntaxProblem } from './ts-tokens.js';
 
 /**
  * The one parser of revision files, shared by migrate, the lint and the
@@ -43,8 +46,12 @@ export interface RevisionFile {
    */
   upLine?: number;
   downLine?: number;
-  /** Whether the revision can be reverted (a down section, or an exported `down`). */
+  /** `up` and `down` as the one TS body reader sees them (TS files only). */
+  ts?: TsRevisionBody;
+  /** Whether the revision can be reverted: a down section or an exported `down` with something in it. */
   reversible: boolean;
+  /** Why it cannot be reverted, in words, when it cannot. */
+  irreversibleBecause?: string;
   /** sha256 of what runs (SQL sections and mode, or the whole TS module); header prose is not part of it. */
   checksum: string;
   /** The raw file content. */
@@ -124,12 +131,6 @@ export function parseRevisions(raw: string): string[] {
     .filter(Boolean);
 }
 
-function lineOf(content: string, index: number): number {
-  let n = 1;
-  for (let i = 0; i < index; i++) if (content.charCodeAt(i) === 10) n++;
-  return n;
-}
-
 function normaliseForChecksum(text: string): string {
   return text
     .replace(/\r\n/g, '\n')
@@ -143,16 +144,22 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-const TS_EXPORT = (name: string) =>
-  new RegExp(
-    `export\\s+(?:async\\s+)?function\\s*\\*?\\s*${name}\\b|export\\s+(?:const|let|var)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`,
-  );
+/**
+ * A section with nothing to run: only blank lines and `--` comment lines. (A
+ * section of only block comments is caught when the plan parses it.)
+ */
+function hasNoStatements(section: string): boolean {
+  return section.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('--'));
+}
 
 /** Parses one revision file's content. Throws RevisionError naming the file and the fix. */
 export function parseRevisionFile(path: string, content: string, root = process.cwd()): RevisionFile {
+  return parseRevision(path, relative(root, path).split(sep).join('/') || basename(path), content);
+}
+
+function parseRevision(path: string, relPath: string, content: string): RevisionFile {
   content = content.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const fileName = basename(path);
-  const relPath = relative(root, path).split(sep).join('/') || fileName;
   const nameMatch = REVISION_FILE.exec(fileName);
   if (!nameMatch) {
     fail(relPath, 'the file name is not `<revision>_<slug>.sql` or `.ts`', 'Rename it, e.g. `1a2b3c4d5e6f_add_expenses.sql`.');
@@ -208,11 +215,24 @@ export function parseRevisionFile(path: string, content: string, root = process.
   };
 
   if (format === 'ts') {
-    if (!TS_EXPORT('up').test(content)) {
+    let ts: TsRevisionBody;
+    try {
+      ts = readTsRevisionBody(content);
+    } catch (e) {
+      if (!(e instanceof TsSyntaxProblem)) throw e;
+      fail(`${relPath}:${lineColumnAt(content, e.offset).line}`, `${e.message}`, 'Fix the syntax; nothing was run.');
+    }
+    if (!ts.up) {
       fail(relPath, 'missing `export async function up(ctx)`', 'Export an `up(ctx: MigrationContext)` function.');
     }
-    const reversible = TS_EXPORT('down').test(content);
-    return { ...base, reversible, checksum: sha256(`ts\n${txRaw}\n${normaliseForChecksum(content)}`) };
+    const irreversibleBecause = !ts.down ? 'it exports no down(ctx)' : ts.down.empty ? 'its down(ctx) is empty' : undefined;
+    return {
+      ...base,
+      ts,
+      reversible: !irreversibleBecause,
+      ...(irreversibleBecause ? { irreversibleBecause } : {}),
+      checksum: sha256(`ts\n${txRaw}\n${normaliseForChecksum(content)}`),
+    };
   }
 
   const up = UP_MARKER.exec(content);
@@ -226,30 +246,44 @@ export function parseRevisionFile(path: string, content: string, root = process.
   }
   const upSql = content.slice(upStart, down ? down.index : undefined);
   const downSql = down ? content.slice(down.index + down[0].length) : null;
+  const irreversibleBecause = downSql === null ? 'it has no `-- migrate:down` section' : hasNoStatements(downSql) ? 'its `-- migrate:down` section is empty' : undefined;
   return {
     ...base,
     upSql,
     downSql,
-    upLine: lineOf(content, upStart),
-    downLine: down ? lineOf(content, down.index + down[0].length) : undefined,
-    reversible: downSql !== null,
+    upLine: lineColumnAt(content, upStart).line,
+    downLine: down ? lineColumnAt(content, down.index + down[0].length).line : undefined,
+    reversible: !irreversibleBecause,
+    ...(irreversibleBecause ? { irreversibleBecause } : {}),
     checksum: sha256(`sql\n${txRaw}\n${normaliseForChecksum(upSql)}\n--down--\n${downSql === null ? '' : normaliseForChecksum(downSql)}`),
   };
 }
 
-/** Reads every revision file in a directory (not recursive). `.d.ts` and dotfiles are ignored. */
+/** Files a migrations folder may hold besides revisions: documentation. */
+const NOT_REVISIONS = new Set(['.md', '.txt', '.rst']);
+
+/**
+ * Reads every revision file in a directory (not recursive). Subfolders,
+ * dotfiles, `.d.ts` and documentation are left alone; any other file that is
+ * not `.sql` or `.ts` (a `.js` or `.mjs` revision, say) is refused by name,
+ * never silently skipped. Throws ENOENT when the directory does not exist.
+ */
 export async function readRevisionFiles(dir: string, root = process.cwd()): Promise<RevisionFile[]> {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && !e.name.startsWith('.'));
+  const names = entries.map((e) => e.name).filter((n) => !n.endsWith('.d.ts') && !NOT_REVISIONS.has(extname(n).toLowerCase()));
+  const unsupported = names.filter((n) => !/\.(sql|ts)$/.test(n));
+  if (unsupported.length) {
+    const rel = unsupported.map((n) => relative(root, join(dir, n)).split(sep).join('/'));
+    throw new RevisionError(`${rel.join(', ')}: not a revision file finbrain can run (revisions are .sql or .ts; ${[...new Set(unsupported.map((n) => extname(n) || 'no extension'))].join(', ')} is not run)`, {
+      files: rel,
+      hint: 'Rewrite it as an .sql or .ts revision (a .ts revision runs through tsx, no build step), or move it out of the migrations folder.',
+    });
   }
-  const candidates = names
-    .filter((n) => /\.(sql|ts)$/.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
-    .sort();
   // Synchronous reads: for a thousand small files they beat a thousand
   // open/fstat/read/close promise chains, and status must start fast.
-  return candidates.map((n) => parseRevisionFile(join(dir, n), readFileSync(join(dir, n), 'utf8'), root));
+  const relDir = relative(root, dir).split(sep).join('/');
+  return names.sort().map((n) => {
+    const path = join(dir, n);
+    return parseRevision(path, relDir ? `${relDir}/${n}` : n, readFileSync(path, 'utf8'));
+  });
 }

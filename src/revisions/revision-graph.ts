@@ -98,10 +98,6 @@ export class RevisionGraph {
     return this.order.filter((f) => this.children.get(f.revision)!.length === 0).map((f) => f.revision);
   }
 
-  bases(): string[] {
-    return this.order.filter((f) => f.parents.length === 0).map((f) => f.revision);
-  }
-
   /** `id` and everything it depends on. */
   ancestors(id: string): Set<string> {
     const out = new Set<string>();

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openPgDb } from '../db/pg-db.js';
 import { openPgliteDb } from '../db/pglite-db.js';
 import type { Db } from '../db/types.js';
-import { DatabaseError } from '../errors.js';
 import { migrateDown, migrateUp } from '../migrate/engine.js';
 import { ledgerNames } from '../migrate/ledger.js';
-import { loadProject, type ProjectOptions } from '../migrate/project.js';
 import { describeDatabaseUrl } from '../masking/mask-passwords.js';
+import { loadProject, type ProjectOptions } from '../revisions/project.js';
+import { createScratchDatabase } from './scratch-database.js';
 import { diffSnapshots, snapshotSchema } from './schema-snapshot.js';
 
 export interface VerifyOptions extends ProjectOptions {
@@ -34,30 +32,17 @@ export interface VerifyResult {
 }
 
 async function scratchDatabase(url: string): Promise<{ db: Db; label: string; drop(): Promise<void> }> {
-  const name = `finbrain_verify_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  try {
-    await admin.connect();
-    // finbrain-ignore security/sql-injection: the name is generated here from random hex digits
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch (e) {
-    throw new DatabaseError(`cannot create a scratch database on ${describeDatabaseUrl(url)}: ${(e as Error).message}`, { cause: e, hint: 'verify needs CREATEDB on that server.' });
-  } finally {
-    await admin.end().catch(() => {});
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openPgDb(u.toString());
+  const scratch = await createScratchDatabase(url, 'finbrain_verify');
+  const db = await openPgDb(scratch.url).catch(async (e) => {
+    await scratch.drop();
+    throw e;
+  });
   return {
     db,
-    label: `scratch database ${name} on ${describeDatabaseUrl(url)}`,
+    label: `scratch database ${scratch.name} on ${describeDatabaseUrl(url)}`,
     async drop() {
       await db.close();
-      const a = new pg.Client({ connectionString: url });
-      await a.connect();
-      // finbrain-ignore security/sql-injection: the name is generated here from random hex digits
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }

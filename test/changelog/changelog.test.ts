@@ -106,6 +106,21 @@ describe('changelog content', () => {
     ]);
     expect(r.content).toContain('- **File**: `b2_x.ts`');
   });
+
+  it('types a TS revision by its up only, whether it exports `{ up, down }` or has `//` inside a string', async () => {
+    const header = (id: string, revises: string) => `/**\n * ts\n *\n * Revision ID: ${id}\n * Revises: ${revises}\n * Create Date: 2025-01-01\n * Author: x\n */\n`;
+    const dir = makeTree({
+      'migrations/a1_x.ts':
+        header('a1', '') +
+        "async function up(ctx) {\n  await ctx.query('CREATE INDEX i ON t (a)');\n}\nasync function down(ctx) {\n  await ctx.query('DROP TABLE t');\n  await ctx.query('DROP TABLE u');\n}\nexport { up, down };\n",
+      'migrations/b2_x.ts': header('b2', 'a1') + "export async function up(ctx) {\n  await ctx.query(\"ALTER TABLE t ADD COLUMN site text DEFAULT 'https://x.test//a'\");\n}\n",
+    });
+    const r = await runChangelog({ cwd: dir, dryRun: true });
+    expect(r.revisions.map((e) => [e.revision, e.type, e.typeSource])).toEqual([
+      ['b2', 'Schema Addition', 'inferred'],
+      ['a1', 'Index Operations', 'inferred'],
+    ]);
+  });
 });
 
 describe('CHANGELOG.md markers, --check and idempotence', () => {

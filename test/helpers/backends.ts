@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe } from 'vitest';
+import { scratchDatabase } from '../../bench/scratch-db.js';
 import type { Db } from '../../src/db/types.js';
 import { openPgliteDb } from '../../src/db/pglite-db.js';
 import { openPgDb } from '../../src/db/pg-db.js';
@@ -34,24 +33,9 @@ const pglite: TestBackend = {
   },
 };
 
-/** A fresh database on the real server, dropped afterwards. */
-export async function createScratchDatabase(adminUrl = TEST_DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `fb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+/** A fresh database on the real server, dropped afterwards (the tests' and benches' one helper). */
+export function createScratchDatabase(adminUrl = TEST_DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
+  return scratchDatabase(adminUrl, 'fb_test');
 }
 
 const postgres: TestBackend = {

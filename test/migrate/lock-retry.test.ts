@@ -20,13 +20,20 @@ describePostgres('lock timeouts', (backend) => {
       'migrations/b2_alter.sql': sqlRevision({ id: 'b2', revises: 'a1', up: 'ALTER TABLE t_a1 ADD COLUMN v int;', down: 'ALTER TABLE t_a1 DROP COLUMN v;' }),
     });
     await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
-    // A second session holds a conflicting lock for about a second.
+    // A second session holds a conflicting lock until the engine reports its first retry.
     const blocker = await t.connect!();
     await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
-    const release = setTimeout(() => void blocker.exec('COMMIT'), 900);
     const events: MigrateEvent[] = [];
-    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent: (e) => events.push(e) });
-    clearTimeout(release);
+    let released: Promise<void> | undefined;
+    const r = await migrateUp({
+      loaded: loadConfig({ cwd: dir }),
+      db: t.db,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'retry') released ??= blocker.exec('COMMIT');
+      },
+    });
+    await released;
     await blocker.close();
     expect(r.steps.map((s) => s.revision)).toEqual(['b2']);
     const retries = events.filter((e) => e.type === 'retry');
@@ -47,10 +54,17 @@ describePostgres('lock timeouts', (backend) => {
     await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
     const blocker = await t.connect!();
     await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
-    const release = setTimeout(() => void blocker.exec('COMMIT'), 900);
     const events: MigrateEvent[] = [];
-    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent: (e) => events.push(e) });
-    clearTimeout(release);
+    let released: Promise<void> | undefined;
+    const r = await migrateUp({
+      loaded: loadConfig({ cwd: dir }),
+      db: t.db,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'retry') released ??= blocker.exec('COMMIT');
+      },
+    });
+    await released;
     await blocker.close();
     expect(r.steps.map((s) => [s.revision, s.mode])).toEqual([['b2', 'non-transactional']]);
     expect(events.filter((e) => e.type === 'retry').length).toBeGreaterThan(0);

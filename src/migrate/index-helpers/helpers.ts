@@ -1,8 +1,9 @@
 import { MigrationFailedError } from '../../errors.js';
 import type { BaseMigrationContext } from '../context.js';
-import { duplicateSample, indexState, quoteIdent } from './catalog.js';
+import { indexState, quoteIdent } from './catalog.js';
 import { createIndexSql, dropIndexSql, qualified, type IndexSpec } from './index-sql.js';
 import { withIndexProgress } from './progress.js';
+import { repairInvalidIndex, uniqueViolation } from './safety.js';
 
 /**
  * Index helpers on the migration context. Outside a transaction (non-
@@ -25,24 +26,17 @@ function specHash(spec: IndexSpec): string {
 export function indexHelpers(ctx: BaseMigrationContext): IndexHelpers {
   const concurrently = () => !ctx.inTransaction;
   const exec = (sql: string) => ctx.query(sql).then(() => undefined);
+  const q = { query: ctx.query, exec };
   const build = async (spec: IndexSpec): Promise<{ rebuiltInvalid: boolean }> => {
-    const state = await indexState(ctx, spec.name);
-    let rebuiltInvalid = false;
-    if (state.exists && !state.valid) {
-      ctx.log(`INVALID index ${spec.name} on ${state.table} (left by a build that died): dropping it and building it again`);
-      await exec(dropIndexSql(spec.name, concurrently()));
-      rebuiltInvalid = true;
-    }
+    const rebuiltInvalid = await repairInvalidIndex(q, spec.name, concurrently(), ctx.log);
     try {
       await withIndexProgress(ctx.db, ctx.revision, (e) => e.type === 'progress' && ctx.log(e.message), () => exec(createIndexSql(spec, concurrently())));
     } catch (e) {
       if ((e as { code?: string }).code === '23505' && spec.unique) {
-        const after = await indexState(ctx, spec.name).catch(() => undefined);
-        if (after?.exists && !after.valid) await exec(dropIndexSql(spec.name, concurrently())).catch(() => {});
-        const sample = spec.columns?.length ? await duplicateSample(ctx, qualified(spec.table), spec.columns.map(quoteIdent)).catch(() => []) : [];
+        const u = await uniqueViolation(q, { name: spec.name, table: qualified(spec.table), columns: (spec.columns ?? []).map(quoteIdent) }, concurrently());
         throw new MigrationFailedError(
-          `unique index ${spec.name} on ${spec.table} cannot be built: duplicate keys${sample.length ? ` (${spec.columns!.join(', ')}): ${sample.join(', ')}` : ''}; no INVALID index was left behind`,
-          { revision: ctx.revision, cause: e, hint: 'Deduplicate the rows, then run the migration again.' },
+          `unique index ${spec.name} on ${spec.table} cannot be built: duplicate keys${u.sample.length ? ` (${spec.columns!.join(', ')}): ${u.sample.join(', ')}` : ''}; no INVALID index was left behind`,
+          { revision: ctx.revision, cause: e, sqlState: '23505', uniqueViolation: u, hint: 'Deduplicate the rows, then run the migration again.' },
         );
       }
       throw e;
