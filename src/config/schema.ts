@@ -92,10 +92,41 @@ export const ChecksSchema = z
   })
   .prefault({});
 
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, 'must be an SQL identifier (letters, digits, _ and $, starting with a letter or _)').max(63, 'must be at most 63 characters');
+
+/** A table `check data` scans, and which of its columns hold the money. */
+export const StandardsTableSchema = z.strictObject({
+  table: identifier,
+  schema: identifier.default('public'),
+  idColumn: identifier.default('id'),
+  amountColumn: identifier.default('amount'),
+  currencyColumn: identifier.default('currency'),
+  /** null when the table has no source column. */
+  sourceColumn: identifier.nullable().default('source'),
+});
+
 export const StandardsSchema = z.strictObject({
   allowedSources: z.array(z.string().min(1)).min(1).default(['chat', 'form', 'api', 'import']),
   /** Upper bound for a single amount, as a decimal string. */
   maxAmount: z.string().regex(/^\d+(\.\d+)?$/).default('1000000000'),
+  /** The tables `finbrain check data` scans; none by default. */
+  tables: z.array(StandardsTableSchema).default([]),
+});
+
+/**
+ * The database side of protecting tables (what `finbrain protect` renders,
+ * what the canonical writer and the runtime guard expect): role names, the
+ * schema, the rollups table, and per-table overrides of the derived names
+ * (`<table>_audit`, `<table>_requests`).
+ */
+export const ProtectionSchema = z.strictObject({
+  schema: identifier.default('public'),
+  appRole: identifier.default('finbrain_app'),
+  writerRole: identifier.default('finbrain_writer'),
+  statsTable: identifier.default('finbrain_writer_stats'),
+  tables: z
+    .record(identifier, z.strictObject({ schema: identifier.optional(), auditTable: identifier.optional(), idempotencyTable: identifier.optional() }))
+    .default({}),
 });
 
 export const MonitorSchema = z.strictObject({
@@ -113,6 +144,7 @@ export const ConfigSchema = z.strictObject({
   singleWriter: SingleWriterSchema.prefault({}),
   checks: ChecksSchema,
   standards: StandardsSchema.prefault({}),
+  protection: ProtectionSchema.prefault({}),
   monitor: MonitorSchema.prefault({}),
 });
 
