@@ -132,7 +132,10 @@ CREATE TRIGGER "finbrain_append_only" BEFORE UPDATE OR DELETE OR TRUNCATE ON "pu
     FOR EACH STATEMENT EXECUTE FUNCTION "public"."finbrain_append_only_expenses"();
 
 -- What would let a write slip past or vanish; empty when the protection is intact.
-CREATE FUNCTION "public"."finbrain_verify_expenses"() RETURNS SETOF text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $verify$
+-- PL/pgSQL, not SQL: the writer calls it in every transaction, and PL/pgSQL keeps the query's plan for the session.
+CREATE FUNCTION "public"."finbrain_verify_expenses"() RETURNS SETOF text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $verify$
+BEGIN
+    RETURN QUERY
     WITH rel(oid, label) AS (
         SELECT pg_catalog.to_regclass(x.name), x.name FROM (VALUES ('"public"."expenses"'), ('"public"."expenses_audit"'), ('"public"."expenses_requests"')) AS x(name)
     ), role(name, oid) AS (
@@ -179,7 +182,8 @@ CREATE FUNCTION "public"."finbrain_verify_expenses"() RETURNS SETOF text LANGUAG
     FROM pg_catalog.pg_roles r
     WHERE NOT r.rolsuper AND (SELECT pg_catalog.bool_and(oid IS NOT NULL) FROM role)
       AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = 'finbrain_app'), 'MEMBER')
-      AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = 'finbrain_writer'), 'MEMBER')
+      AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = 'finbrain_writer'), 'MEMBER');
+END
 $verify$;
 
 -- Refuse DDL that breaks the protection (a rule, a child table, a disabled trigger, a grant …) when it happens.

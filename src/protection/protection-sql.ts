@@ -245,7 +245,10 @@ CREATE TRIGGER ${quoteIdent(n.appendOnlyTrigger)} BEFORE UPDATE OR DELETE OR TRU
     FOR EACH STATEMENT EXECUTE FUNCTION ${qual(n.appendOnlyFunction)}();
 
 -- What would let a write slip past or vanish; empty when the protection is intact.
-CREATE FUNCTION ${qual(n.verifyFunction)}() RETURNS SETOF text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $verify$
+-- PL/pgSQL, not SQL: the writer calls it in every transaction, and PL/pgSQL keeps the query's plan for the session.
+CREATE FUNCTION ${qual(n.verifyFunction)}() RETURNS SETOF text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $verify$
+BEGIN
+    RETURN QUERY
     WITH rel(oid, label) AS (
         SELECT pg_catalog.to_regclass(x.name), x.name FROM (VALUES (${reg(t)}), (${reg(audit)}), (${reg(requests)})) AS x(name)
     ), role(name, oid) AS (
@@ -292,7 +295,8 @@ CREATE FUNCTION ${qual(n.verifyFunction)}() RETURNS SETOF text LANGUAGE sql STAB
     FROM pg_catalog.pg_roles r
     WHERE NOT r.rolsuper AND (SELECT pg_catalog.bool_and(oid IS NOT NULL) FROM role)
       AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = ${lit(o.appRole)}), 'MEMBER')
-      AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = ${lit(o.writerRole)}), 'MEMBER')
+      AND pg_catalog.pg_has_role(r.oid, (SELECT oid FROM role WHERE name = ${lit(o.writerRole)}), 'MEMBER');
+END
 $verify$;
 
 -- Refuse DDL that breaks the protection (a rule, a child table, a disabled trigger, a grant …) when it happens.

@@ -68,9 +68,10 @@ export function judge(sql: string, matcher: TableMatcher): Verdict {
 }
 
 /**
- * The guard's judgement behind a bounded LRU keyed by query text: an
+ * The guard's judgement behind a bounded cache keyed by query text: an
  * application sends the same few hundred texts over and over, so the parser
- * runs once per text.
+ * runs once per text. A hit is one map lookup (no reordering on the hot path);
+ * when full, the oldest entry goes.
  */
 export class VerdictCache {
   private readonly entries = new Map<string, Verdict>();
@@ -85,11 +86,7 @@ export class VerdictCache {
 
   verdict(sql: string): Verdict {
     const hit = this.entries.get(sql);
-    if (hit !== undefined) {
-      this.entries.delete(sql);
-      this.entries.set(sql, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const result = judge(sql, this.matcher);
     this.entries.set(sql, result);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { claimPgliteWriterChannel } from '../runtime/pglite-guard.js';
 import { TransactionClosedError } from './errors.js';
 
@@ -18,6 +19,21 @@ export interface Tx {
  * is in the writer role (pg), or the PGlite channel only the writer holds.
  */
 export type Transactor = (<T>(fn: (tx: Tx) => Promise<T>) => Promise<T>) & { readonly backend?: 'pg' | 'pglite' };
+
+/**
+ * The writer sends the same few statements over and over: a name derived from
+ * the text makes each connection parse it once (and lets the server keep a
+ * plan) instead of on every call.
+ */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `finbrain_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (names.size < 1000) names.set(text, name);
+  }
+  return name;
+}
 
 interface PoolLike {
   connect(): Promise<{ query: (...a: any[]) => Promise<any>; release: (err?: Error | boolean) => void }>;
@@ -44,7 +60,7 @@ export function pgPoolTransactor(pool: PoolLike): Transactor {
           begun = true;
           await client.query('BEGIN');
         }
-        const r = await client.query({ text, values: params });
+        const r = await client.query({ name: statementName(text), text, values: params });
         return { rows: r.rows, rowCount: r.rowCount ?? 0 };
       },
       async script(text) {
