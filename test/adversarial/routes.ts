@@ -618,6 +618,16 @@ export const ROUTES: Route[] = [
     attack: async (rig) => void (await rig.writer.delete(1, { actor: 'x' })),
   },
   {
+    id: 'owner-exec-sql',
+    klass: OWNER,
+    title: 'a SECURITY DEFINER exec_sql(text) as many projects ship, granted to everyone, called with a DELETE',
+    expect: both('trigger'),
+    fresh: true,
+    owner: (o) => o.exec("CREATE FUNCTION public.exec_sql(query text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$BEGIN EXECUTE query; END;$$"),
+    // The guard sees a SELECT with a string literal; the function runs as its owner, whom privileges do not stop.
+    attack: async (rig) => void (await rig.query("SELECT public.exec_sql('DELETE FROM expenses')")),
+  },
+  {
     id: 'owner-plain-insert',
     klass: OWNER,
     title: "the owner's own INSERT (owners bypass privileges)",

@@ -86,6 +86,19 @@ describeEachBackend('core protection tests: the rendered protection on a real sc
     expect(await verifyProtection(t.db, o)).toEqual([]);
   });
 
+  it('names SECURITY DEFINER functions the application role could write through (the exec_sql(text) helper many projects ship)', async () => {
+    // The shape found in real projects' migrations (e.g. SVVVG3/schedule-cast, database/migrations/00_create_exec_sql_function.sql).
+    await t.db.exec("CREATE FUNCTION public.exec_sql(query text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$BEGIN EXECUTE query; END;$$");
+    await t.db.exec('CREATE FUNCTION public.purge() RETURNS void LANGUAGE sql SECURITY DEFINER AS $$DELETE FROM public.expenses_requests$$');
+    await t.db.exec('CREATE FUNCTION public.harmless() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT count(*)::int FROM public.expenses$$');
+    expect(await verifyProtection(t.db, o)).toEqual([
+      `security definer function exec_sql(text), callable by ${o.appRole}, runs SQL it computes (EXECUTE of computed SQL text (query) in a function body) with its owner's privileges`,
+      `security definer function purge(), callable by ${o.appRole}, writes public.expenses_requests with its owner's privileges`,
+    ]);
+    await t.db.exec('REVOKE EXECUTE ON FUNCTION public.exec_sql(text), public.purge() FROM PUBLIC');
+    expect(await verifyProtection(t.db, o)).toEqual([]);
+  });
+
   it('protects a second table in the same schema alongside the first; the shared rollups stay until the last one goes', async () => {
     await t.db.exec('CREATE TABLE payments (id bigserial PRIMARY KEY, amount numeric NOT NULL)');
     const p = options('payments');
