@@ -17,13 +17,16 @@ export interface GuardCore {
   opaquePolicy(defaultPolicy: OpaquePolicy): OpaquePolicy;
   /**
    * Judges `text`, reports a violation, and returns the error to deliver
-   * (undefined when allowed, or in log mode). `inner` marks the last check
-   * before the socket or the engine, which an outer check (query()) may have
-   * passed already: in log mode a violation is then not reported twice.
+   * (undefined when allowed, or in log mode). In log mode the statement goes
+   * on to `innerChecks` more checks of the same text (the pooled client's, the
+   * connection's): a violation already reported by an outer one is not
+   * reported again by them.
    */
-  judge(text: string, policy: OpaquePolicy, layer?: 'outer' | 'inner'): SingleWriterViolationError | undefined;
+  judge(text: string, policy: OpaquePolicy, innerChecks?: number): SingleWriterViolationError | undefined;
   /** A refusal the guard decided on its own (a tainted session, an unpinnable query). */
   refuse(kind: 'setting' | 'opaque', operation: string, text: string, detail: string): SingleWriterViolationError | undefined;
   /** A database error on a guarded handle: counted as a database-layer violation when it is the protection refusing. */
   databaseError(e: unknown, text: string): void;
+  /** Whether anyone listens for database-layer violations (else results are not wrapped to look for them). */
+  readonly watchesDatabase: boolean;
 }

@@ -45,7 +45,7 @@ export class SingleWriterGuard {
   readonly cache: VerdictCache;
   readonly mode: 'enforce' | 'log';
   private readonly core: GuardCore;
-  /** Texts reported in log mode by an outer check, so the inner check does not report them again. */
+  /** Log mode: texts an outer check reported, with how many inner checks of the same statement are still to come. */
   private readonly reportedOuter = new Map<string, number>();
 
   private constructor(private readonly o: GuardOptions) {
@@ -56,7 +56,8 @@ export class SingleWriterGuard {
       mode: this.mode,
       protectedTables: o.protectedTables ?? [],
       opaquePolicy: (d) => o.opaqueSql ?? d,
-      judge: (text, policy, layer = 'outer') => guard.judge(text, policy, layer),
+      watchesDatabase: o.onViolation !== undefined,
+      judge: (text, policy, innerChecks = 0) => guard.judge(text, policy, innerChecks),
       refuse: (kind, operation, text, detail) => guard.report(kind, '', operation, text, detail),
       databaseError: (e, text) => {
         if (isDbGuardError(e, o.protectedTables ?? [])) {
@@ -77,14 +78,15 @@ export class SingleWriterGuard {
    * undefined when the guard lets it through. Reports every violation.
    */
   check(sql: string, policy: OpaquePolicy = 'allow'): SingleWriterViolationError | undefined {
-    return this.judge(sql, this.o.opaqueSql ?? policy, 'outer');
+    return this.judge(sql, this.o.opaqueSql ?? policy, 0);
   }
 
-  private judge(text: string, policy: OpaquePolicy, layer: 'outer' | 'inner'): SingleWriterViolationError | undefined {
+  private judge(text: string, policy: OpaquePolicy, innerChecks: number): SingleWriterViolationError | undefined {
     const v = this.cache.verdict(text);
     const f = v.findings[0];
     if (!f && !(policy === 'reject' && v.opaque.length)) return undefined;
-    if (layer === 'inner' && this.mode === 'log') {
+    if (this.mode === 'log') {
+      // Already reported by an outer check of the same statement: do not report it again.
       const n = this.reportedOuter.get(text);
       if (n) {
         if (n === 1) this.reportedOuter.delete(text);
@@ -93,7 +95,7 @@ export class SingleWriterGuard {
       }
     }
     const err = f ? this.report(f.kind, f.table, f.operation, text, f.detail) : this.report('opaque', '', 'opaque', text, v.opaque.join('; '));
-    if (layer === 'outer' && this.mode === 'log') this.reportedOuter.set(text, (this.reportedOuter.get(text) ?? 0) + 1);
+    if (this.mode === 'log' && innerChecks > 0) this.reportedOuter.set(text, (this.reportedOuter.get(text) ?? 0) + innerChecks);
     return err;
   }
 

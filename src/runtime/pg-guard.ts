@@ -20,8 +20,6 @@ import type { SingleWriterViolationError } from './violation.js';
 
 /** Handles the guard has wrapped: a module-private set, never a property anyone could forge. */
 const guarded = new WeakSet<object>();
-/** Query configs the pool already judged: the pooled client passes them on without judging again. */
-const judgedByPool = new WeakSet<object>();
 /** Clients whose server reads SQL differently from the guard (value per setting). */
 const tainted = new WeakMap<object, string>();
 
@@ -56,32 +54,37 @@ function deliver(err: SingleWriterViolationError, args: unknown[]): unknown {
   return Promise.reject(err);
 }
 
+/**
+ * `query()` of a pool or a client. The pool's wrapper reads the text once,
+ * judges it (its refusal carries the caller's stack) and hands on exactly
+ * that text; the pooled client's wrapper judges again (a cache hit) and counts
+ * refusals by the database. Strings pass through untouched: nothing is
+ * allocated on the hot path.
+ */
 function wrapQuery(core: GuardCore, original: AnyFn, self: object, policy: OpaquePolicy, opts: { pool?: boolean }): AnyFn {
+  // In log mode a violation is reported once: by the first wrapper that sees it (the pool's, else the client's).
+  const innerChecks = opts.pool ? 2 : 1;
   return function guardedQuery(this: unknown, ...args: unknown[]) {
-    const first = args[0];
-    if (!opts.pool && first && typeof first === 'object' && judgedByPool.delete(first)) return original.apply(self, args);
-    let pinned;
+    let pinned: { text: string; args: unknown[] };
     try {
-      pinned = pinQuery(args);
+      // The common case, a string, costs nothing to pin.
+      pinned = typeof args[0] === 'string' ? { text: args[0], args } : pinQuery(args);
     } catch (e) {
       if (!(e instanceof UnpinnableQueryError)) throw e;
       const err = core.refuse('opaque', 'opaque', '', e.message);
       if (err) return deliver(err, args);
       return original.apply(self, args);
     }
-    const taint = tainted.get(self);
-    const err = taint ? core.refuse('setting', taint, pinned.text, 'the session reads SQL differently from the guard; open a new connection') : core.judge(pinned.text, policy);
+    const taint = opts.pool ? undefined : tainted.get(self);
+    const err = taint ? core.refuse('setting', taint, pinned.text, 'the session reads SQL differently from the guard; open a new connection') : core.judge(pinned.text, policy, innerChecks);
     if (err) return deliver(err, args);
+    if (opts.pool || !core.watchesDatabase) return original.apply(self, pinned.args);
     let send = pinned.args;
-    if (opts.pool) {
-      // Hand the pooled client an object it can recognise as judged (a string has no identity).
-      if (typeof send[0] === 'string') send = [{ text: send[0] }, ...send.slice(1)];
-      if (send[0] && typeof send[0] === 'object') judgedByPool.add(send[0] as object);
-    }
     const last = send[send.length - 1];
     if (typeof last === 'function') {
-      // Callback style: count a refusal by the database side too, then hand the result on unchanged.
-      send = [...send.slice(0, -1), (e: unknown, ...rest: unknown[]) => (e && core.databaseError(e, pinned.text), (last as AnyFn)(e, ...rest))];
+      // Callback style (also how the pool calls its client): count a refusal by the database side, then hand the result on unchanged.
+      send = send.slice();
+      send[send.length - 1] = (e: unknown, ...rest: unknown[]) => (e && core.databaseError(e, pinned.text), (last as AnyFn)(e, ...rest));
     }
     const result = original.apply(self, send);
     if (result && typeof (result as Promise<unknown>).then === 'function' && typeof (result as { submit?: unknown }).submit !== 'function') {
@@ -102,7 +105,7 @@ function guardConnection(core: GuardCore, client: any, policy: OpaquePolicy): vo
   const parse: AnyFn = con.parse;
   const judge = (text: string) => {
     const taint = tainted.get(client);
-    return taint ? core.refuse('setting', taint, text, 'the session reads SQL differently from the guard; open a new connection') : core.judge(text, policy, 'inner');
+    return taint ? core.refuse('setting', taint, text, 'the session reads SQL differently from the guard; open a new connection') : core.judge(text, policy, 0);
   };
   con.query = function (text: unknown) {
     const t = String(text);

@@ -86,8 +86,10 @@ function guardTextMethods(core: GuardCore, target: Record<string, unknown>, poli
     if (typeof original !== 'function') continue;
     target[name] = function (this: unknown, text: unknown, ...rest: unknown[]) {
       const t = String(text); // the one read
-      const err = core.judge(t, policy);
+      // The text goes on to one more check: the byte-level one.
+      const err = core.judge(t, policy, 1);
       if (err) return Promise.reject(err);
+      if (!core.watchesDatabase) return (original as AnyFn).call(target, t, ...rest);
       return Promise.resolve((original as AnyFn).call(target, t, ...rest)).catch((e: unknown) => {
         core.databaseError(e, t);
         throw e;
@@ -98,8 +100,9 @@ function guardTextMethods(core: GuardCore, target: Record<string, unknown>, poli
   if (typeof sql === 'function') {
     target.sql = function (this: unknown, strings: TemplateStringsArray, ...params: unknown[]) {
       const text = templateText(strings);
-      const err = core.judge(text, policy);
+      const err = core.judge(text, policy, 1);
       if (err) return Promise.reject(err);
+      if (!core.watchesDatabase) return (sql as AnyFn).call(target, strings, ...params);
       return Promise.resolve((sql as AnyFn).call(target, strings, ...params)).catch((e: unknown) => {
         core.databaseError(e, text);
         throw e;
@@ -123,7 +126,7 @@ function guardProtocolMethods(core: GuardCore, db: PgliteLike, s: InstanceState,
       for (const st of decoded.statements) {
         if (err) break;
         if (st.type === 'F') err = core.refuse('opaque', 'opaque', '', 'a fast-path FunctionCall message (it calls a function by OID, with no SQL text to check)');
-        else if (!consumeApproval(s, st.text)) err = core.judge(st.text, policy, 'inner');
+        else if (!consumeApproval(s, st.text)) err = core.judge(st.text, policy, 0);
       }
       if (err) {
         if (sync) throw err;
