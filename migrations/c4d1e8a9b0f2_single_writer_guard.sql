@@ -187,7 +187,9 @@ END
 $verify$;
 
 -- Refuse DDL that breaks the protection (a rule, a child table, a disabled trigger, a grant …) when it happens.
-CREATE FUNCTION "public"."finbrain_ddl_check_expenses"() RETURNS event_trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $ddl_check$
+-- It fires for every role's DDL in the database: SECURITY DEFINER (it only reads the catalog, with a fixed
+-- search_path) so that a role without USAGE on this schema can still run its own DDL.
+CREATE FUNCTION "public"."finbrain_ddl_check_expenses"() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $ddl_check$
 DECLARE
     problems text;
 BEGIN

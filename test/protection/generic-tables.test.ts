@@ -72,6 +72,8 @@ describe('generic building blocks: payments and ledger_entries of another servic
       await db.exec(renderProtectionSql(payments).up);
       await db.exec(renderProtectionSql(ledger).up);
       for (const p of [payments, ledger]) expect(await verifyProtection(wrapPglite(db), p)).toEqual([]);
+      // The event trigger fires for every role's DDL: one without USAGE on schema billing still runs its own.
+      await db.exec(`CREATE ROLE outsider NOLOGIN; SET ROLE outsider; CREATE TEMP TABLE scratch (x int); RESET ROLE`);
       await db.exec(`SET ROLE "${payments.appRole}"`);
       const guard = await SingleWriterGuard.create({ protectedTables: [...protectedTablesOf(payments), ...protectedTablesOf(ledger)] });
       const transactor = pgliteTransactor(db);
