@@ -13,10 +13,13 @@
 --
 -- The down is honest: it is lossy. The original spellings are not kept, so
 -- there is nothing to restore; the schema is unchanged and reverting is a no-op.
+--
+-- Only members of finbrain_writer may change expenses (c4d1e8a9b0f2), so the
+-- changes run as that role for this transaction: the migrating login must be
+-- a superuser or a member of finbrain_writer (GRANT finbrain_writer TO <login>).
 
 -- migrate:up
--- Pass the database guard the way the canonical writer does.
-SELECT set_config('finbrain.writer', 'canonical', true);
+SET LOCAL ROLE finbrain_writer;
 
 UPDATE expenses e SET currency = n.code
 FROM (
@@ -36,6 +39,9 @@ WHERE n.id = e.id AND e.currency IS DISTINCT FROM n.code;
 
 UPDATE expenses SET source = lower(regexp_replace(trim(source), '\s+', ' ', 'g'))
 WHERE source <> lower(regexp_replace(trim(source), '\s+', ' ', 'g'));
+
+-- Back to the migrating login for the migration ledger.
+RESET ROLE;
 
 -- migrate:down
 -- Lossy by design (see above): nothing to restore.

@@ -15,11 +15,40 @@ export { migrateNew, migrateMerge } from './migrate/authoring.js';
 export { migrateStamp, migrateAdopt } from './migrate/stamp.js';
 export { parseRevisionFile, readRevisionFiles, type RevisionFile } from './revisions/revision-file.js';
 export { RevisionGraph } from './revisions/revision-graph.js';
-export { pgPoolTransactor, pgliteTransactor, type Transactor, type Tx } from './writer/index.js';
+export {
+  pgPoolTransactor,
+  pgliteTransactor,
+  CanonicalWriter,
+  protectedTablesOf,
+  WriterValidationError,
+  IdempotencyConflictError,
+  ProtectionMissingError,
+  ProtectionTamperedError,
+  WriterLoginError,
+  TransactionClosedError,
+  type Transactor,
+  type Tx,
+  type CanonicalWriterOptions,
+  type CallOptions,
+  type Row,
+  type WriteResult,
+  type WriteTx,
+  type ValidationIssue,
+} from './writer/index.js';
 export { wrapPglite } from './db/pglite-db.js';
-export { SingleWriterGuard, type GuardOptions, type Violation } from './runtime/guard.js';
-export { withWriter, inWriterContext, outsideWriter } from './runtime/writer-context.js';
+export { SingleWriterGuard, type GuardOptions, type Violation, type OpaquePolicy } from './runtime/guard.js';
 export { SingleWriterViolationError, isDbGuardError } from './runtime/violation.js';
-export { WriterMonitor, statsTableSink, bufferedStatsSink, type BufferedStatsSink, type Outcome, type StatsSink, LATENCY_BUCKETS_MS } from './runtime/monitor.js';
+export {
+  WriterMonitor,
+  statsTableSink,
+  bufferedStatsSink,
+  DEFAULT_STATS_TABLE,
+  type BufferedStatsSink,
+  type Outcome,
+  type StatsSink,
+  type WriterMonitorOptions,
+  LATENCY_BUCKETS_MS,
+} from './runtime/monitor.js';
+export { renderProtectionSql, protectionDefaults, protectionOptionsFor, verifyProtection, type ProtectionOptions, type ProtectionSql } from './protection/index.js';
 export * from './standards/index.js';
 export { migrateVerify } from './verify/verify.js';

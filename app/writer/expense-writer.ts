@@ -1,15 +1,28 @@
 import { ZodError } from 'zod';
 // The app uses finbrain the way any service does: by its package name, never by a path into src/.
-import { DEFAULT_STANDARDS, expenseInputSchema, withWriter, type Expense, type ExpenseInput, type Outcome, type StandardsOptions, type Transactor, type Tx, type WriterMonitor } from 'finbrain';
+import {
+  CanonicalWriter,
+  DEFAULT_STANDARDS,
+  WriterValidationError,
+  type CallOptions,
+  type ProtectionOptions,
+  type Row,
+  type StandardsOptions,
+  type Transactor,
+  type WriteResult,
+  type WriterMonitor,
+} from 'finbrain';
+import { EXPENSES_PROTECTION } from '../protection/expenses-protection.js';
+import { expenseInputSchema, type Expense, type ExpenseInput } from '../standards/expense.js';
 
 /**
- * The canonical expense writer: the only module allowed to write `expenses`
- * (finbrain.config.json singleWriter.writers). Every write is validated by the
- * data standards, runs in the writer's async context and in a transaction that
- * carries the database guard's marker, is idempotent by key, and appends an
- * audit row in the same transaction.
+ * FinBrain's canonical expense writer: the only module allowed to write
+ * `expenses` (finbrain.config.json singleWriter.writers). It is an instance of
+ * the tool's generic CanonicalWriter (transaction on the writer's own
+ * connection, idempotency, audit trail, catalog check, metrics) with
+ * FinBrain's expense standards in front.
  */
-export interface ExpenseRow {
+export interface ExpenseRow extends Row {
   id: string;
   user_id: string;
   category_id: string | null;
@@ -23,55 +36,67 @@ export interface ExpenseRow {
   updated_at: string;
 }
 
-export interface WriteResult<T> {
-  result: T;
-  /** True when an earlier request with the same idempotency key answered this one; nothing was written. */
-  replayed: boolean;
-}
+export type { CallOptions, WriteResult };
 
 export interface WriterOptions {
+  /** The writer's own connection (pgPoolTransactor of the writer login's pool, or pgliteTransactor). */
   transactor: Transactor;
   standards?: StandardsOptions;
   monitor?: WriterMonitor;
+  /** Overrides of the protection names (FinBrain uses the defaults). */
+  protection?: Partial<ProtectionOptions>;
+  /** See CanonicalWriterOptions.verifyEveryTransaction (default true). */
+  verifyEveryTransaction?: boolean;
 }
 
-export interface CallOptions {
-  actor: string;
-  idempotencyKey?: string;
+/** Validation errors of the expense writer (the tool's WriterValidationError: each issue names the field and what is expected). */
+export const ExpenseValidationError = WriterValidationError;
+export type ExpenseValidationError = WriterValidationError;
+
+const COLUMN_FIELDS: Record<string, string> = { user_id: 'userId', category_id: 'categoryId', occurred_at: 'occurredAt', idempotency_key: 'idempotencyKey' };
+
+function columns(e: Expense, key: string | undefined): Record<string, unknown> {
+  return {
+    user_id: e.userId,
+    category_id: e.categoryId ?? null,
+    amount: e.amount,
+    currency: e.currency,
+    description: e.description ?? null,
+    source: e.source,
+    idempotency_key: key ?? null,
+    occurred_at: e.occurredAt,
+  };
 }
 
-const COLUMNS = 'id::text, user_id::text, category_id::text, amount::text, currency, description, source, idempotency_key, occurred_at, created_at, updated_at';
-
-export class ExpenseValidationError extends Error {
-  constructor(
-    readonly issues: { path: string; message: string }[],
-    options?: { cause?: unknown },
-  ) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '), options);
-    this.name = 'ExpenseValidationError';
-  }
-}
-
-function classify(e: unknown): Outcome {
-  if (e instanceof ExpenseValidationError) return 'validation';
-  const code = (e as { code?: string })?.code;
-  if (code === '23505' || code === '40001' || code === '40P01') return 'conflict';
-  return 'db_error';
-}
+/** numeric(19,4) text without its padding zeros: "12.5000" → "12.5", "100.0000" → "100". */
+const plainDecimal = (n: string) => (n.includes('.') ? n.replace(/0+$/, '').replace(/\.$/, '') : n);
 
 export class ExpenseWriter {
+  readonly writer: CanonicalWriter;
   private readonly schema;
 
-  constructor(private readonly o: WriterOptions) {
+  constructor(o: WriterOptions) {
     this.schema = expenseInputSchema(o.standards ?? DEFAULT_STANDARDS);
+    this.writer = new CanonicalWriter({
+      transactor: o.transactor,
+      protection: { ...EXPENSES_PROTECTION, ...o.protection },
+      monitor: o.monitor,
+      fieldName: (c) => COLUMN_FIELDS[c] ?? c,
+      verifyEveryTransaction: o.verifyEveryTransaction,
+    });
   }
 
-  private validate(input: ExpenseInput, prefix = ''): Expense {
+  /** Checks the database side once (tables, roles, catalog); call at start-up to fail early. */
+  ready(): Promise<void> {
+    return this.writer.ready();
+  }
+
+  private validate(input: unknown, prefix = ''): Expense {
     try {
       return this.schema.parse(input);
     } catch (e) {
       if (e instanceof ZodError) {
-        throw new ExpenseValidationError(
+        throw new WriterValidationError(
           e.issues.map((i) => ({ path: `${prefix}${i.path.map(String).join('.') || '(input)'}`, message: i.message })),
           { cause: e },
         );
@@ -80,122 +105,57 @@ export class ExpenseWriter {
     }
   }
 
-  /** Runs one operation: writer context, transaction, guard marker, idempotency, metrics. */
-  private async run<T>(operation: string, opts: CallOptions, body: (tx: Tx) => Promise<T>): Promise<WriteResult<T>> {
-    const started = performance.now();
-    try {
-      const out = await withWriter(() => this.attempt(operation, opts, body), opts.actor);
-      await this.o.monitor?.record(operation, 'ok', performance.now() - started);
-      return out;
-    } catch (e) {
-      await this.o.monitor?.record(operation, classify(e), performance.now() - started);
-      throw e;
-    }
-  }
-
-  private async attempt<T>(operation: string, opts: CallOptions, body: (tx: Tx) => Promise<T>, retried = false): Promise<WriteResult<T>> {
-    try {
-      return await this.o.transactor(async (tx) => {
-        // Transaction-local: safe under pgbouncer transaction pooling, gone at COMMIT.
-        await tx.query("SELECT set_config('finbrain.writer', 'canonical', true)");
-        if (opts.idempotencyKey) {
-          const prior = await tx.query<{ result: T }>('SELECT result FROM expense_requests WHERE idempotency_key = $1', [opts.idempotencyKey]);
-          if (prior.rowCount) return { result: prior.rows[0]!.result, replayed: true };
-        }
-        const result = await body(tx);
-        if (opts.idempotencyKey) {
-          await tx.query('INSERT INTO expense_requests (idempotency_key, operation, result) VALUES ($1, $2, $3)', [opts.idempotencyKey, operation, JSON.stringify(result)]);
-        }
-        return { result, replayed: false };
-      });
-    } catch (e) {
-      // A concurrent request with the same key won the race: answer with its result.
-      if (!retried && opts.idempotencyKey && (e as { code?: string })?.code === '23505') return this.attempt(operation, opts, body, true);
-      throw e;
-    }
-  }
-
-  private async audit(tx: Tx, expenseId: string, action: string, actor: string, before: unknown, after: unknown): Promise<void> {
-    await tx.query('INSERT INTO expense_audit (expense_id, action, actor, before, after) VALUES ($1, $2, $3, $4, $5)', [
-      expenseId,
-      action,
-      actor,
-      before === null ? null : JSON.stringify(before),
-      after === null ? null : JSON.stringify(after),
-    ]);
-  }
-
-  private async insert(tx: Tx, e: Expense, key: string | undefined): Promise<ExpenseRow> {
-    const r = await tx.query<ExpenseRow>(
-      `INSERT INTO expenses (user_id, category_id, amount, currency, description, source, idempotency_key, occurred_at)
-       VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, coalesce($8::timestamptz, now())) RETURNING ${COLUMNS}`,
-      [e.userId, e.categoryId ?? null, e.amount, e.currency, e.description ?? null, e.source, key ?? null, e.occurredAt ?? null],
-    );
-    return r.rows[0]!;
-  }
-
   async create(input: ExpenseInput, opts: CallOptions): Promise<WriteResult<ExpenseRow>> {
-    const started = performance.now();
-    let e: Expense;
-    try {
-      e = this.validate(input);
-    } catch (err) {
-      await this.o.monitor?.record('create', 'validation', performance.now() - started);
-      throw err;
-    }
+    const e = await this.writer.validated('create', () => this.validate(input));
     const key = opts.idempotencyKey ?? e.idempotencyKey;
-    return this.run('create', { ...opts, idempotencyKey: key }, async (tx) => {
-      const row = await this.insert(tx, e, key);
-      await this.audit(tx, row.id, 'create', opts.actor, null, row);
-      return row;
-    });
+    return (await this.writer.create(columns(e, key), { ...opts, idempotencyKey: key })) as WriteResult<ExpenseRow>;
   }
 
   async update(id: string | number, patch: Partial<ExpenseInput>, opts: CallOptions): Promise<WriteResult<ExpenseRow>> {
-    return this.run('update', opts, async (tx) => {
-      const before = (await tx.query<ExpenseRow>(`SELECT ${COLUMNS} FROM expenses WHERE id = $1 FOR UPDATE`, [String(id)])).rows[0];
-      if (!before) throw Object.assign(new Error(`expense ${id} does not exist`), { code: 'P0002' });
-      const merged = this.validate({
-        userId: before.user_id,
-        amount: patch.amount ?? before.amount.replace(/\.?0+$/, ''),
-        currency: patch.currency ?? before.currency,
-        source: patch.source ?? before.source,
-        description: patch.description ?? before.description ?? undefined,
-        categoryId: patch.categoryId ?? before.category_id ?? undefined,
-        occurredAt: patch.occurredAt ?? before.occurred_at,
-      });
-      const after = (
-        await tx.query<ExpenseRow>(
-          `UPDATE expenses SET amount = $2::numeric, currency = $3, source = $4, description = $5, category_id = $6, occurred_at = $7, updated_at = now()
-           WHERE id = $1 RETURNING ${COLUMNS}`,
-          [String(id), merged.amount, merged.currency, merged.source, merged.description ?? null, merged.categoryId ?? null, merged.occurredAt ?? before.occurred_at],
-        )
-      ).rows[0]!;
-      await this.audit(tx, after.id, 'update', opts.actor, before, after);
-      return after;
-    });
+    const result = await this.writer.update(
+      id,
+      (before) => {
+        // The merged row must meet the standards (a new currency may allow fewer decimals than the old amount has).
+        const merged = this.validate({
+          userId: before.user_id,
+          amount: patch.amount ?? plainDecimal(before.amount!),
+          currency: patch.currency ?? before.currency,
+          source: patch.source ?? before.source,
+          description: patch.description ?? before.description ?? undefined,
+          categoryId: patch.categoryId ?? before.category_id ?? undefined,
+          occurredAt: patch.occurredAt ?? before.occurred_at,
+        });
+        const { user_id: _user, idempotency_key: _key, ...changed } = columns(merged, undefined);
+        return { ...changed, updated_at: new Date() };
+      },
+      { ...opts, request: patch },
+    );
+    return result as WriteResult<ExpenseRow>;
   }
 
   async delete(id: string | number, opts: CallOptions): Promise<WriteResult<ExpenseRow | null>> {
-    return this.run('delete', opts, async (tx) => {
-      const before = (await tx.query<ExpenseRow>(`DELETE FROM expenses WHERE id = $1 RETURNING ${COLUMNS}`, [String(id)])).rows[0];
-      if (!before) return null;
-      await this.audit(tx, before.id, 'delete', opts.actor, before, null);
-      return before;
-    });
+    return (await this.writer.delete(id, opts)) as WriteResult<ExpenseRow | null>;
   }
 
   /** All or nothing: every row is validated first (errors name the row), then inserted in one transaction. */
   async bulkImport(inputs: ExpenseInput[], opts: CallOptions): Promise<WriteResult<ExpenseRow[]>> {
-    const rows = inputs.map((input, i) => this.validate({ source: 'import', ...input }, `[${i}].`));
-    return this.run('import', opts, async (tx) => {
-      const out: ExpenseRow[] = [];
-      for (const e of rows) {
-        const row = await this.insert(tx, e, e.idempotencyKey);
-        await this.audit(tx, row.id, 'import', opts.actor, null, row);
-        out.push(row);
-      }
-      return out;
+    const rows = await this.writer.validated('import', () => {
+      const issues: { path: string; message: string }[] = [];
+      const out = inputs.map((input, i) => {
+        try {
+          return this.validate({ source: 'import', ...input }, `[${i}].`);
+        } catch (e) {
+          if (e instanceof WriterValidationError) issues.push(...e.issues);
+          else throw e;
+          return undefined;
+        }
+      });
+      if (issues.length) throw new WriterValidationError(issues);
+      return out as Expense[];
     });
+    return (await this.writer.createMany(
+      rows.map((e) => columns(e, e.idempotencyKey)),
+      opts,
+    )) as WriteResult<ExpenseRow[]>;
   }
 }

@@ -121,20 +121,17 @@ export const ChecksSchema = z
   })
   .prefault({});
 
-/** A lower-case SQL identifier: what Postgres folds an unquoted name to. */
-const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier (letters, digits, _)').max(63);
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, 'must be an SQL identifier (letters, digits, _ and $, starting with a letter or _)').max(63, 'must be at most 63 characters');
 
-/**
- * Names used by the database side of a protected table (`finbrain protect`, src/protection).
- * Every key is optional; unset keys get protectionDefaults() from the table name.
- */
-export const ProtectionSchema = z.strictObject({
-  schema: sqlIdentifier.optional(),
-  appRole: sqlIdentifier.optional(),
-  writerRole: sqlIdentifier.optional(),
-  auditTable: sqlIdentifier.optional(),
-  idempotencyTable: sqlIdentifier.optional(),
-  statsTable: sqlIdentifier.optional(),
+/** A table `check data` scans, and which of its columns hold the money. */
+export const StandardsTableSchema = z.strictObject({
+  table: identifier,
+  schema: identifier.default('public'),
+  idColumn: identifier.default('id'),
+  amountColumn: identifier.default('amount'),
+  currencyColumn: identifier.default('currency'),
+  /** null when the table has no source column. */
+  sourceColumn: identifier.nullable().default('source'),
 });
 
 export const ChangelogSchema = z.strictObject({
@@ -151,6 +148,24 @@ export const StandardsSchema = z.strictObject({
   allowedSources: z.array(z.string().min(1)).min(1).default(['chat', 'form', 'api', 'import']),
   /** Upper bound for a single amount, as a decimal string. */
   maxAmount: z.string().regex(/^\d+(\.\d+)?$/).default('1000000000'),
+  /** The tables `finbrain check data` scans; none by default. */
+  tables: z.array(StandardsTableSchema).default([]),
+});
+
+/**
+ * The database side of protecting tables (what `finbrain protect` renders,
+ * what the canonical writer and the runtime guard expect): role names, the
+ * schema, the rollups table, and per-table overrides of the derived names
+ * (`<table>_audit`, `<table>_requests`).
+ */
+export const ProtectionSchema = z.strictObject({
+  schema: identifier.default('public'),
+  appRole: identifier.default('finbrain_app'),
+  writerRole: identifier.default('finbrain_writer'),
+  statsTable: identifier.default('finbrain_writer_stats'),
+  tables: z
+    .record(identifier, z.strictObject({ schema: identifier.optional(), auditTable: identifier.optional(), idempotencyTable: identifier.optional() }))
+    .default({}),
 });
 
 export const MonitorSchema = z.strictObject({
@@ -168,8 +183,8 @@ export const ConfigSchema = z.strictObject({
   singleWriter: SingleWriterSchema.prefault({}),
   checks: ChecksSchema,
   changelog: ChangelogSchema.prefault({}),
-  protection: ProtectionSchema.prefault({}),
   standards: StandardsSchema.prefault({}),
+  protection: ProtectionSchema.prefault({}),
   monitor: MonitorSchema.prefault({}),
 });
 

@@ -26,7 +26,9 @@ export async function runMonitor(o: MonitorOptions = {}): Promise<SlaReport> {
   }
   const db = await openDatabase({ config, root, url: o.url, notice: o.notice });
   try {
-    return await slaReport(db, window, { successRate: config.monitor.successRate, p95Ms: config.monitor.p95Ms, maxViolations: config.monitor.maxViolations });
+    const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+    const table = `${q(config.protection.schema)}.${q(config.protection.statsTable)}`;
+    return await slaReport(db, window, { successRate: config.monitor.successRate, p95Ms: config.monitor.p95Ms, maxViolations: config.monitor.maxViolations }, table);
   } finally {
     await db.close();
   }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { DatabaseError } from '../errors.js';
-import { LATENCY_BUCKETS_MS } from '../runtime/monitor.js';
+import { DEFAULT_STATS_TABLE, LATENCY_BUCKETS_MS } from '../runtime/monitor.js';
 
 export interface SlaTargets {
   successRate: number;
@@ -35,18 +35,21 @@ export function quantileFromBuckets(counts: number[], q: number): number | null 
 }
 
 /** The fleet's SLA over a window, from the rollups every writer process appends to. */
-export async function slaReport(db: Db, windowMinutes: number, targets: SlaTargets): Promise<SlaReport> {
+export async function slaReport(db: Db, windowMinutes: number, targets: SlaTargets, statsTable = `"public"."${DEFAULT_STATS_TABLE}"`): Promise<SlaReport> {
   let rows: { operation: string; outcome: string; count: string; buckets: (string | number)[] }[];
   try {
     rows = (
       await db.query<{ operation: string; outcome: string; count: string; buckets: (string | number)[] }>(
-        `SELECT operation, outcome, count::text AS count, buckets FROM expense_writer_stats WHERE bucket >= date_trunc('minute', now()) - make_interval(mins => $1)`,
+        `SELECT operation, outcome, count::text AS count, buckets FROM ${statsTable} WHERE bucket >= date_trunc('minute', now()) - make_interval(mins => $1)`,
         [windowMinutes],
       )
     ).rows;
   } catch (e) {
     if ((e as { code?: string }).code === '42P01') {
-      throw new DatabaseError(`no expense_writer_stats table in ${db.label}`, { cause: e, hint: 'Run `finbrain migrate up`: the single_writer_guard revision creates it.' });
+      throw new DatabaseError(`no rollups table ${statsTable} in ${db.label}`, {
+        cause: e,
+        hint: 'The protection revision of a table creates it (`npx finbrain protect <table>`, then `npx finbrain migrate up`); protection.statsTable and protection.schema name it.',
+      });
     }
     throw e;
   }

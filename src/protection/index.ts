@@ -1,2 +1,12 @@
 /** The entry point of `finbrain protect`: the database side of protecting a table. */
-export { renderProtectionSql, protectionDefaults, type ProtectionOptions, type ProtectionSql } from './protection-sql.js';
+export {
+  renderProtectionSql,
+  renderRolesSql,
+  protectionDefaults,
+  protectionObjectNames,
+  assertProtectionOptions,
+  type ProtectionOptions,
+  type ProtectionSql,
+} from './protection-sql.js';
+export { protectionOptionsFor } from './options.js';
+export { verifyProtection } from './verify.js';

@@ -1,48 +1,70 @@
-import { ClassifyCache } from './classify-cache.js';
-import { SingleWriterViolationError, isDbGuardError } from './violation.js';
-import { inWriterContext } from './writer-context.js';
 import { initSqlParser } from '../sql/index.js';
-import type { WriteOperation } from '../sql/index.js';
+import type { GuardCore, OpaquePolicy } from './guard-core.js';
+import { VerdictCache, type FindingKind } from './guard-verdict.js';
+import { guardPgClient, guardPgPool } from './pg-guard.js';
+import { guardPgliteInstance } from './pglite-guard.js';
+import { SingleWriterViolationError, isDbGuardError } from './violation.js';
+
+export type { OpaquePolicy } from './guard-core.js';
+
+const RUNTIME_DIR = new URL('.', import.meta.url).pathname;
 
 export interface Violation {
   layer: 'runtime' | 'database';
+  kind: FindingKind | 'database';
   table: string;
-  operation: WriteOperation | 'unknown';
+  operation: string;
   sql: string;
   stack: string;
 }
 
 export interface GuardOptions {
+  /**
+   * Tables no application statement may write or change: the protected tables
+   * with their audit and idempotency tables (`protectedTablesOf(options)`).
+   * `name` matches in any schema, `schema.name` in that schema only.
+   */
   protectedTables?: string[];
-  /** `enforce` rejects (default); `log` reports and lets the query through, for a rollout. */
+  /** `enforce` rejects (default); `log` reports and lets the statement through, for a rollout. */
   mode?: 'enforce' | 'log';
   onViolation?: (v: Violation) => void;
   cacheSize?: number;
+  /** Overrides the per-handle default for text the guard cannot see through (PGlite: reject, pg: allow). */
+  opaqueSql?: OpaquePolicy;
 }
 
-const GUARDED = Symbol.for('finbrain.guarded');
 /**
- * Query configs the pool-level wrapper already checked, so the pooled client
- * does not check (and report) them twice. A module-private WeakSet, not a
- * property: a marker anyone can set (e.g. a Symbol.for key) would be a way
- * around the guard.
+ * The runtime guard: application handles (a pg Pool or Client, a PGlite
+ * instance) never write a protected table, change it, or change how the
+ * server reads SQL. It has no exemption: the canonical writer does not use a
+ * guarded handle (it has its own pool with its own login, or on PGlite the
+ * channel only it holds), so there is no right in the process that code could
+ * inherit, import or schedule its way into.
  */
-const checked = new WeakSet<object>();
-
-/** Text of whatever pg accepts as a query: a string, a QueryConfig, or a Query (submittable). */
-function sqlText(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { text?: unknown }).text === 'string') return (arg as { text: string }).text;
-  return undefined;
-}
-
 export class SingleWriterGuard {
-  readonly cache: ClassifyCache;
+  readonly cache: VerdictCache;
   readonly mode: 'enforce' | 'log';
+  private readonly core: GuardCore;
+  /** Log mode: texts an outer check reported, with how many inner checks of the same statement are still to come. */
+  private readonly reportedOuter = new Map<string, number>();
 
   private constructor(private readonly o: GuardOptions) {
-    this.cache = new ClassifyCache(o.protectedTables ?? ['expenses'], o.cacheSize);
+    this.cache = new VerdictCache(o.protectedTables ?? [], o.cacheSize);
     this.mode = o.mode ?? 'enforce';
+    const guard = this;
+    this.core = {
+      mode: this.mode,
+      protectedTables: o.protectedTables ?? [],
+      opaquePolicy: (d) => o.opaqueSql ?? d,
+      watchesDatabase: o.onViolation !== undefined,
+      judge: (text, policy, innerChecks = 0) => guard.judge(text, policy, innerChecks),
+      refuse: (kind, operation, text, detail) => guard.report(kind, '', operation, text, detail),
+      databaseError: (e, text) => {
+        if (isDbGuardError(e, o.protectedTables ?? [])) {
+          o.onViolation?.({ layer: 'database', kind: 'database', table: '', operation: String((e as { code?: string }).code), sql: text, stack: '' });
+        }
+      },
+    };
   }
 
   /** Loads the SQL parser once; every later check is synchronous. */
@@ -51,122 +73,56 @@ export class SingleWriterGuard {
     return new SingleWriterGuard(o);
   }
 
-  /** The violation for `sql` when run with `writer` as the context, or undefined. */
-  check(sql: string, writer: boolean): SingleWriterViolationError | undefined {
-    if (writer) return undefined;
-    const writes = this.cache.protectedWrites(sql);
-    if (!writes?.length) return undefined;
-    const stack = (new Error().stack ?? '').split('\n').slice(3).join('\n');
-    const err = new SingleWriterViolationError(writes[0]!.table, writes[0]!.operation, sql, stack);
-    this.o.onViolation?.({ layer: 'runtime', table: err.table, operation: err.operation, sql, stack });
+  /**
+   * The violation for `sql` on a handle with this opaque-text policy, or
+   * undefined when the guard lets it through. Reports every violation.
+   */
+  check(sql: string, policy: OpaquePolicy = 'allow'): SingleWriterViolationError | undefined {
+    return this.judge(sql, this.o.opaqueSql ?? policy, 0);
+  }
+
+  private judge(text: string, policy: OpaquePolicy, innerChecks: number): SingleWriterViolationError | undefined {
+    const v = this.cache.verdict(text);
+    const f = v.findings[0];
+    if (!f && !(policy === 'reject' && v.opaque.length)) return undefined;
+    if (this.mode === 'log') {
+      // Already reported by an outer check of the same statement: do not report it again.
+      const n = this.reportedOuter.get(text);
+      if (n) {
+        if (n === 1) this.reportedOuter.delete(text);
+        else this.reportedOuter.set(text, n - 1);
+        return undefined;
+      }
+    }
+    const err = f ? this.report(f.kind, f.table, f.operation, text, f.detail) : this.report('opaque', '', 'opaque', text, v.opaque.join('; '));
+    if (this.mode === 'log' && innerChecks > 0) this.reportedOuter.set(text, (this.reportedOuter.get(text) ?? 0) + innerChecks);
+    return err;
+  }
+
+  private report(kind: FindingKind, table: string, operation: string, text: string, detail?: string): SingleWriterViolationError | undefined {
+    // The caller's frames: the guard's own are left out.
+    const stack = (new Error().stack ?? '')
+      .split('\n')
+      .slice(1)
+      .filter((line) => !line.includes(RUNTIME_DIR))
+      .join('\n');
+    const err = new SingleWriterViolationError(kind, table, operation, text, stack, detail);
+    this.o.onViolation?.({ layer: 'runtime', kind, table, operation, sql: text, stack });
     return this.mode === 'enforce' ? err : undefined;
   }
 
-  /** Wraps a query function (pg Pool/Client/PoolClient `query`, PGlite `query`/`exec`). */
-  wrapQuery<F extends (...args: any[]) => any>(original: F, self: unknown, options: { markChecked?: boolean } = {}): F {
-    const guard = this;
-    const wrapped = function (this: unknown, ...args: any[]) {
-      if (args[0] && typeof args[0] === 'object' && checked.delete(args[0])) return original.apply(self ?? this, args);
-      // The writer flag is read synchronously, at entry (node-postgres#2533).
-      const err = guard.check(sqlText(args[0]) ?? '', inWriterContext());
-      if (err) {
-        const cb = typeof args[args.length - 1] === 'function' ? args[args.length - 1] : undefined;
-        if (cb) {
-          process.nextTick(() => cb(err));
-          return undefined;
-        }
-        const submittable = args[0] && typeof args[0] === 'object' && typeof args[0].submit === 'function' ? args[0] : undefined;
-        if (submittable) {
-          process.nextTick(() => (typeof submittable.handleError === 'function' ? submittable.handleError(err) : submittable.emit?.('error', err)));
-          return submittable;
-        }
-        return Promise.reject(err);
-      }
-      if (options.markChecked && args[0] && typeof args[0] === 'object' && typeof args[0].submit === 'function') {
-        // A Query object keeps its identity through the pool: mark it, so the pooled client (maybe in another async context) does not check it again.
-        checked.add(args[0]);
-      } else if (options.markChecked && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object'))) {
-        const config: Record<string, unknown> = typeof args[0] === 'string' ? { text: args[0] } : { ...args[0] };
-        const rest = args.slice(1);
-        if (typeof args[0] === 'string' && Array.isArray(rest[0])) config.values = rest.shift();
-        checked.add(config);
-        args = [config, ...rest];
-      }
-      const last = args[args.length - 1];
-      if (typeof last === 'function') {
-        // Callback style: count a database-guard rejection too, then hand the result on unchanged.
-        args = [
-          ...args.slice(0, -1),
-          (e: unknown, ...rest: unknown[]) => {
-            if (isDbGuardError(e)) guard.o.onViolation?.({ layer: 'database', table: 'expenses', operation: 'unknown', sql: sqlText(args[0]) ?? '', stack: '' });
-            return last(e, ...rest);
-          },
-        ];
-      }
-      const result = original.apply(self ?? this, args);
-      if (result && typeof result.then === 'function') {
-        return result.catch((e: unknown) => {
-          if (isDbGuardError(e)) guard.o.onViolation?.({ layer: 'database', table: 'expenses', operation: 'unknown', sql: sqlText(args[0]) ?? '', stack: '' });
-          throw e;
-        });
-      }
-      return result;
-    } as unknown as F;
-    return wrapped;
-  }
-
-  /** Wraps a PGlite `sql` template tag: the text with `$n` placeholders is what gets classified. */
-  wrapSqlTag<F extends (strings: TemplateStringsArray, ...params: any[]) => any>(original: F, self: unknown): F {
-    const guard = this;
-    return function (this: unknown, strings: TemplateStringsArray, ...params: any[]) {
-      const text = strings.reduce((acc, part, i) => (i === 0 ? part : `${acc}$${i}${part}`), '');
-      const err = guard.check(text, inWriterContext());
-      if (err) return Promise.reject(err);
-      return original.call(self ?? this, strings, ...params);
-    } as unknown as F;
-  }
-
-  /** Guards a pg Client or PoolClient in place. */
+  /** Guards a pg Client or PoolClient in place (before it connects, so its startup settings are seen too). */
   guardClient<C extends { query: (...a: any[]) => any }>(client: C): C {
-    const c = client as C & { [GUARDED]?: boolean };
-    if (c[GUARDED]) return client;
-    c.query = this.wrapQuery(client.query, client);
-    c[GUARDED] = true;
-    return client;
+    return guardPgClient(this.core, client);
   }
 
-  /** Guards a pg Pool in place: `pool.query` and every client `pool.connect()` hands out. */
-  guardPool<P extends { query: (...a: any[]) => any; connect: (...a: any[]) => any }>(pool: P): P {
-    const p = pool as P & { [GUARDED]?: boolean };
-    if (p[GUARDED]) return pool;
-    const guard = this;
-    p.query = this.wrapQuery(pool.query, pool, { markChecked: true });
-    const connect = pool.connect.bind(pool);
-    (p as { connect: (...a: any[]) => any }).connect = (cb?: (err: unknown, client?: any, done?: any) => void) => {
-      if (typeof cb === 'function') return connect((err: unknown, client: any, done: any) => cb(err, client ? guard.guardClient(client) : client, done));
-      return connect().then((client: any) => guard.guardClient(client));
-    };
-    p[GUARDED] = true;
-    return pool;
+  /** Guards a pg Pool in place: `pool.query`, and every client it creates or holds. */
+  guardPool<P extends { query: (...a: any[]) => any }>(pool: P): P {
+    return guardPgPool(this.core, pool);
   }
 
-  /** Guards a PGlite instance in place: query, exec, and the handle inside transaction(). */
+  /** Guards a PGlite instance in place: text and byte-level entry points, and the handle inside transaction(). */
   guardPglite<G extends { query: (...a: any[]) => any; exec: (...a: any[]) => any; transaction: (fn: (tx: any) => any) => any }>(db: G): G {
-    const g = db as G & { [GUARDED]?: boolean };
-    if (g[GUARDED]) return db;
-    const guard = this;
-    g.query = this.wrapQuery(db.query, db);
-    g.exec = this.wrapQuery(db.exec, db);
-    const transaction = db.transaction.bind(db);
-    (g as { transaction: (fn: (tx: any) => any) => any }).transaction = (fn: (tx: any) => any) =>
-      transaction((tx: any) => {
-        tx.query = guard.wrapQuery(tx.query, tx);
-        tx.exec = guard.wrapQuery(tx.exec, tx);
-        // tx.sql reaches the session without going through tx.query: check its template text too.
-        if (typeof tx.sql === 'function') tx.sql = guard.wrapSqlTag(tx.sql, tx);
-        return fn(tx);
-      });
-    g[GUARDED] = true;
-    return db;
+    return guardPgliteInstance(this.core, db as G & Record<string, unknown>);
   }
 }

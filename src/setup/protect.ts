@@ -4,7 +4,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { writerPath } from '../codeowners/protected-paths.js';
 import { migrateNew } from '../migrate/index.js';
-import { protectionDefaults, renderProtectionSql, type ProtectionOptions } from '../protection/index.js';
+import { protectionOptionsFor, renderProtectionSql, type ProtectionOptions } from '../protection/index.js';
 import { parseRevisionFile, readRevisionFiles } from '../revisions/revision-file.js';
 import { RevisionGraph, multipleHeadsError } from '../revisions/revision-graph.js';
 import { initSqlParser, splitStatements } from '../sql/index.js';
@@ -63,7 +63,8 @@ export async function protect(o: ProtectOptions): Promise<ProtectResult> {
   }
   const writers = checkWriters(root, o.writers);
 
-  const protection = protectionDefaults(name.table, { ...definedOnly(config.protection), ...(name.schema ? { schema: name.schema } : {}) });
+  const configured = protectionOptionsFor(config, name.table);
+  const protection: ProtectionOptions = name.schema ? { ...configured, schema: name.schema } : configured;
   const sql = renderProtectionSql(protection);
   await initSqlParser();
   // The SQL brain reads what is about to be written: a generator bug must not reach a revision.
@@ -78,7 +79,9 @@ export async function protect(o: ProtectOptions): Promise<ProtectResult> {
 
   const configEdit = planConfigEdit(loaded.file, (raw) => {
     const sw = section(raw, 'singleWriter');
-    appendUnique(sw, 'protectedTables', [o.table]);
+    // The audit trail and the idempotency records are the writer's too: nothing else may write them.
+    const companions = [protection.auditTable, protection.idempotencyTable].map((t) => (name.schema ? `${name.schema}.${t}` : t));
+    appendUnique(sw, 'protectedTables', [o.table, ...companions]);
     appendUnique(sw, 'writers', writers.map((w) => w.glob));
     const owners = (raw.checks as Record<string, Record<string, unknown>> | undefined)?.codeowners;
     // An explicit list of protected paths does not follow the writers by itself.
@@ -198,6 +201,3 @@ function nextSteps(table: string, writers: { glob: string }[], unowned: string[]
   return steps;
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

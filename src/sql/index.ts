@@ -3,7 +3,7 @@
  * (migrate, the single-writer check, the runtime guard, the lint, the changelog)
  * goes through this module. Never add a second one.
  */
-export { initSqlParser, isSqlParserReady, parseRaw, lineColumnAt, byteToCharOffset, type PgNode, type RawStmt } from './parser.js';
+export { initSqlParser, isSqlParserReady, parseRaw, parsePlpgsql, scanTokens, lineColumnAt, byteToCharOffset, type PgNode, type RawStmt, type SqlToken } from './parser.js';
 export { splitStatements, type SqlStatement } from './split.js';
 export {
   classifySql,
@@ -11,9 +11,14 @@ export {
   findWrites,
   createTableMatcher,
   type ClassifiedStatement,
+  type StatementEffects,
   type TableRef,
   type TableWrite,
+  type TableDdl,
+  type SettingChange,
+  type RoutineVia,
   type WriteOperation,
   type TableMatcher,
 } from './classify.js';
+export { foldConstantText } from './const-fold.js';
 export { changeKindOf, summarizeChangeKinds, type ChangeKind } from './change-kind.js';

@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.js';
 
 /**
@@ -64,4 +64,32 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
     }
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The PL/pgSQL parse tree of a `DO` block or `CREATE FUNCTION … LANGUAGE plpgsql`
+ * statement (libpg-query's own PL/pgSQL parser). Throws SqlSyntaxError when the
+ * body does not parse.
+ */
+export function parsePlpgsql(statementText: string): PgNode[] {
+  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  try {
+    return ((parsePlPgSQLSync(statementText) as { plpgsql_funcs?: PgNode[] }).plpgsql_funcs ?? []) as PgNode[];
+  } catch (e) {
+    throw new SqlSyntaxError((e as Error).message, undefined, { cause: e });
+  }
+}
+
+export interface SqlToken {
+  /** Character offsets in the input. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The real Postgres scanner's tokens (no parsing): used to find the `:=` of a PL/pgSQL assignment. */
+export function scanTokens(text: string): SqlToken[] {
+  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  const tokens = (scanSync(text) as { tokens?: { start: number; end: number; text: string }[] }).tokens ?? [];
+  return tokens.map((t) => ({ start: byteToCharOffset(text, t.start), end: byteToCharOffset(text, t.end), text: t.text }));
 }

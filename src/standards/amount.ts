@@ -1,6 +1,8 @@
 /**
- * Money as decimal text, never through a float: the string is validated and
- * canonicalised digit by digit and stored as numeric.
+ * Money as decimal text, never through a float: the input is validated and
+ * canonicalised digit by digit and stored as numeric. Only plain decimals are
+ * accepted: digits with at most one "." (no digit separators like "1_000" or
+ * "1,000", no exponents, no NaN or Infinity). Every reason says what is expected.
  */
 export interface AmountCheck {
   ok: boolean;
@@ -9,17 +11,34 @@ export interface AmountCheck {
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+const EXPECTED = 'expected a plain decimal number such as "1250.50" (digits and at most one ".")';
 
-export function checkAmount(input: string | number | bigint, fractionDigits: number, max: string): AmountCheck {
-  if (typeof input === 'number' && !Number.isFinite(input)) return { ok: false, reason: 'must be a finite number' };
-  const text = (typeof input === 'string' ? input : input.toString()).trim().replace(/_/g, '');
-  const m = DECIMAL.exec(text.startsWith('+') ? text.slice(1) : text);
-  if (!m) return { ok: false, reason: text.startsWith('-') ? 'must be positive' : `"${text}" is not a decimal number (use digits and one "." like 1250.50)` };
+function describe(input: unknown): string {
+  if (typeof input === 'number' && Number.isNaN(input)) return 'NaN';
+  if (typeof input === 'string') return JSON.stringify(input);
+  return String(input);
+}
+
+export function checkAmount(input: unknown, fractionDigits: number, max: string): AmountCheck {
+  if (typeof input === 'number' && !Number.isFinite(input)) return { ok: false, reason: `${describe(input)} is not an amount; ${EXPECTED}` };
+  if (typeof input !== 'string' && typeof input !== 'number' && typeof input !== 'bigint') {
+    return { ok: false, reason: `${input === undefined ? 'is missing' : `a ${input === null ? 'null' : typeof input} is not an amount`}; ${EXPECTED}` };
+  }
+  // A JS number prints as a decimal unless it is huge or tiny (then exponent form, refused below).
+  const text = typeof input === 'string' ? input.trim() : input.toString();
+  const unsigned = text.startsWith('+') ? text.slice(1) : text;
+  const m = DECIMAL.exec(unsigned);
+  if (!m) {
+    if (text.startsWith('-') && DECIMAL.test(text.slice(1))) return { ok: false, reason: `${describe(input)} is negative; expected an amount greater than zero` };
+    return { ok: false, reason: `${describe(input)} is not a plain decimal number; ${EXPECTED}` };
+  }
   const int = m[1]!.replace(/^0+(?=\d)/, '');
   const frac = (m[2] ?? '').replace(/0+$/, '');
-  if (frac.length > fractionDigits) return { ok: false, reason: `has ${frac.length} decimal places; this currency allows at most ${fractionDigits}` };
-  if (/^0+$/.test(int) && !/[1-9]/.test(frac)) return { ok: false, reason: 'must be greater than zero' };
-  if (compareDecimal(`${int}${frac ? `.${frac}` : ''}`, max) > 0) return { ok: false, reason: `exceeds the maximum of ${max}` };
+  if (frac.length > fractionDigits) {
+    return { ok: false, reason: `${describe(input)} has ${frac.length} decimal places; expected at most ${fractionDigits} for this currency` };
+  }
+  if (/^0+$/.test(int) && !/[1-9]/.test(frac)) return { ok: false, reason: `${describe(input)} is zero; expected an amount greater than zero` };
+  if (compareDecimal(`${int}${frac ? `.${frac}` : ''}`, max) > 0) return { ok: false, reason: `${describe(input)} exceeds the maximum; expected at most ${max}` };
   return { ok: true, value: frac ? `${int}.${frac}` : int };
 }
 

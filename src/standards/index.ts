@@ -1,3 +1,4 @@
 export { normaliseCurrency, minorUnits, isoCurrencies, CURRENCY_ALIASES } from './currency.js';
-export { checkAmount, compareDecimal } from './amount.js';
-export { expenseInputSchema, normaliseSource, DEFAULT_STANDARDS, type ExpenseInput, type Expense, type StandardsOptions } from './expense.js';
+export { checkAmount, compareDecimal, type AmountCheck } from './amount.js';
+export { normaliseSource } from './source.js';
+export { moneyInput, type StandardsOptions, DEFAULT_STANDARDS } from './money.js';

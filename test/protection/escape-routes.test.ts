@@ -1,173 +1,115 @@
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { wrapPglite } from '../../src/db/pglite-db.js';
-import { openPgDb } from '../../src/db/pg-db.js';
-import { migrateUp } from '../../src/migrate/engine.js';
-import { SingleWriterGuard, type Violation } from '../../src/runtime/guard.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SingleWriterGuard } from '../../src/runtime/guard.js';
 import { SingleWriterViolationError } from '../../src/runtime/violation.js';
-import { withWriter } from '../../src/runtime/writer-context.js';
-import { createScratchDatabase, describePostgres } from '../helpers/backends.js';
-import { REPO } from './setup.js';
+import { describePostgres } from '../helpers/backends.js';
+import { makeRig, rigLifecycle, type Rig } from './setup.js';
 
 /**
- * Core protection tests, continued: the escape routes a caller could use
- * (deliberately or by accident) to get a write past the runtime guard.
+ * The runtime guard's judgement, statement by statement, and the marks a
+ * caller might forge to get past it. The routes themselves, end to end on
+ * both backends, are in test/adversarial/.
  */
-const INSERT = 'INSERT INTO expenses (user_id, amount) VALUES (1, 10)';
-/** The writer's own shape: runtime context plus the transaction-local DB marker. */
-const MARKED = (sql: string) => `BEGIN; SET LOCAL finbrain.writer = 'canonical'; ${sql}; COMMIT`;
+rigLifecycle();
 
-describe('core protection tests: guard classification of write shapes', () => {
+const INSERT = 'INSERT INTO expenses (user_id, amount) VALUES (1, 10)';
+const TABLES = ['public.expenses', 'public.expenses_audit', 'public.expenses_requests'];
+
+describe('core protection tests: what the guard refuses', () => {
   let guard: SingleWriterGuard;
   beforeAll(async () => {
-    guard = await SingleWriterGuard.create({ protectedTables: ['expenses'] });
+    guard = await SingleWriterGuard.create({ protectedTables: TABLES });
   });
 
   it.each([
-    [INSERT, 'insert'],
-    ['UPDATE public.expenses SET amount = 1', 'update'],
-    ['delete from "expenses"', 'delete'],
-    ['TRUNCATE expenses', 'truncate'],
-    ['WITH x AS (DELETE FROM expenses RETURNING *) SELECT * FROM x', 'delete'],
-    ['SELECT 1; INSERT INTO expenses (user_id, amount) VALUES (1, 2)', 'insert'],
-    ['COPY expenses FROM STDIN', 'copy'],
-    ['MERGE INTO expenses e USING users u ON e.user_id = u.id WHEN MATCHED THEN DELETE', 'merge'],
-  ])('rejects %j outside the writer and allows it inside', (sql, operation) => {
-    const v = guard.check(sql, false);
+    [INSERT, 'write', 'insert'],
+    ['UPDATE public.expenses SET amount = 1', 'write', 'update'],
+    ['delete from "expenses"', 'write', 'delete'],
+    ['TRUNCATE expenses_audit', 'write', 'truncate'],
+    ['WITH x AS (DELETE FROM expenses RETURNING *) SELECT * FROM x', 'write', 'delete'],
+    ['SELECT 1; INSERT INTO expenses (user_id, amount) VALUES (1, 2)', 'write', 'insert'],
+    ['COPY expenses FROM STDIN', 'write', 'copy'],
+    ['MERGE INTO expenses e USING users u ON e.user_id = u.id WHEN MATCHED THEN DELETE', 'write', 'merge'],
+    ['DO $$BEGIN DELETE FROM expenses; END$$', 'write', 'delete'],
+    ["DO $$BEGIN EXECUTE format('DELETE FROM %I', 'expenses'); END$$", 'write', 'delete'],
+    ["CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'DELETE FROM expenses_requests'", 'write', 'delete'],
+    ['ALTER TABLE expenses DISABLE TRIGGER ALL', 'ddl', 'ALTER TABLE … DISABLE TRIGGER'],
+    ['DROP TABLE expenses_audit', 'ddl', 'DROP'],
+    ['CREATE RULE r AS ON DELETE TO expenses DO INSTEAD NOTHING', 'ddl', 'CREATE RULE'],
+    ['CREATE TEMP TABLE expenses (id int)', 'ddl', 'CREATE TABLE'],
+    ['CREATE VIEW v AS SELECT * FROM expenses', 'ddl', 'CREATE VIEW over'],
+    ['SET standard_conforming_strings = off', 'setting', 'SET standard_conforming_strings'],
+    ["SELECT set_config('role', 'finbrain_writer', false)", 'setting', 'set_config role'],
+    ['RESET ROLE', 'setting', 'RESET role'],
+  ])('refuses %j', (sql, kind, operation) => {
+    const v = guard.check(sql);
     expect(v).toBeInstanceOf(SingleWriterViolationError);
-    expect(v).toMatchObject({ table: 'expenses', operation });
-    expect(guard.check(sql, true)).toBeUndefined();
+    expect(v).toMatchObject({ kind, operation });
   });
 
-  it('lets reads and other tables through, and keeps the cache bounded', async () => {
+  it.each([
+    'SELECT * FROM expenses',
+    "INSERT INTO users (external_id) VALUES ('x')",
+    "SELECT 'DELETE FROM expenses'",
+    'SET statement_timeout = 1000',
+    "SET client_encoding = 'UTF8'",
+    'RESET ALL',
+    'CREATE TEMP TABLE scratch (id int)',
+    "DO $$BEGIN INSERT INTO users (external_id) VALUES ('y'); END$$",
+  ])('lets %j through', (sql) => {
+    expect(guard.check(sql)).toBeUndefined();
+  });
+
+  it('refuses what it cannot see through only where nothing stands behind it (PGlite), unless configured', async () => {
+    const computed = "DO $$DECLARE t text := 'expenses'; BEGIN EXECUTE 'DELETE FROM ' || t; END$$";
+    expect(guard.check(computed, 'allow')).toBeUndefined();
+    expect(guard.check(computed, 'reject')).toMatchObject({ kind: 'opaque' });
+    expect(guard.check('this is not SQL', 'reject')).toMatchObject({ kind: 'opaque' });
+    const strict = await SingleWriterGuard.create({ protectedTables: TABLES, opaqueSql: 'reject' });
+    expect(strict.check(computed, 'allow')).toMatchObject({ kind: 'opaque' });
+  });
+
+  it('judges each distinct text once and keeps the cache bounded', async () => {
     const small = await SingleWriterGuard.create({ cacheSize: 2 });
-    for (const sql of ['SELECT * FROM expenses', "INSERT INTO users (external_id) VALUES ('x')", 'SELECT 2']) expect(small.check(sql, false)).toBeUndefined();
+    for (const sql of ['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 3']) expect(small.check(sql)).toBeUndefined();
     expect(small.cache.size).toBe(2);
   });
 });
 
-describe('core protection tests: PGlite escape routes [pglite]', () => {
-  let raw: PGlite;
-  let guard: SingleWriterGuard;
-  beforeEach(async () => {
-    raw = await PGlite.create();
-    await migrateUp({ cwd: REPO, db: wrapPglite(raw) });
-    await raw.query("INSERT INTO users (external_id) VALUES ('u1')");
-    guard = await SingleWriterGuard.create();
-    guard.guardPglite(raw);
-  });
-  afterEach(() => raw.close());
+describePostgres('core protection tests: forged marks and interleaved callbacks', () => {
+  let rig: Rig;
+  afterEach(() => rig?.close());
 
-  const count = async () => (await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM expenses')).rows[0]!.n;
-
-  it('rejects writes through query, exec, the sql tag and transaction handles', async () => {
-    await expect(raw.query(INSERT)).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(raw.exec(`SELECT 1; ${INSERT}`)).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(raw.sql`INSERT INTO expenses (user_id, amount) VALUES (${1}, ${10})`).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(raw.transaction((tx) => tx.query(INSERT))).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(raw.transaction((tx) => tx.exec(INSERT))).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(raw.transaction((tx) => tx.sql`INSERT INTO expenses (user_id, amount) VALUES (${1}, ${10})`)).rejects.toBeInstanceOf(
-      SingleWriterViolationError,
-    );
-    expect(await count()).toBe(0);
-  });
-
-  it('lets the writer context through to the database layer, which still wants the marker', async () => {
-    await withWriter(() => raw.exec(MARKED(INSERT)));
-    await expect(withWriter(() => raw.query(INSERT))).rejects.toThrow(/finbrain single-writer guard/);
-    expect(await count()).toBe(1);
-  });
-});
-
-describePostgres('core protection tests: node-postgres escape routes', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-  let pool: pg.Pool;
-  let violations: Violation[];
-  beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    const db = await openPgDb(scratch.url);
-    await migrateUp({ cwd: REPO, db });
-    await db.query("INSERT INTO users (external_id) VALUES ('u1')");
-    await db.close();
-  });
-  afterAll(() => scratch.drop());
-  beforeEach(async () => {
-    violations = [];
-    const guard = await SingleWriterGuard.create({ onViolation: (v) => violations.push(v) });
-    pool = guard.guardPool(new pg.Pool({ connectionString: scratch.url, max: 3 }));
-  });
-  afterEach(() => pool.end());
-
-  const count = async () => Number((await pool.query('SELECT count(*) AS n FROM expenses')).rows[0].n);
-
-  it('rejects through pool.query with values, QueryConfig and both callback shapes', async () => {
-    await expect(pool.query('INSERT INTO expenses (user_id, amount) VALUES ($1, $2)', [1, 2])).rejects.toBeInstanceOf(SingleWriterViolationError);
-    await expect(pool.query({ text: 'UPDATE expenses SET amount = $1', values: [1] })).rejects.toBeInstanceOf(SingleWriterViolationError);
-    expect(await new Promise((resolve) => pool.query(INSERT, (err: unknown) => resolve(err)))).toBeInstanceOf(SingleWriterViolationError);
-    expect(await new Promise((resolve) => pool.query(INSERT, [], (err: unknown) => resolve(err)))).toBeInstanceOf(SingleWriterViolationError);
-    expect(await count()).toBe(0);
-  });
-
-  it('does not honour a forged "already checked" marker on pool or client', async () => {
+  it('does not honour a forged "already checked" or "already guarded" mark', async () => {
+    rig = await makeRig('postgres');
     const forged = () => ({ text: INSERT, [Symbol.for('finbrain.checked')]: true }) as unknown as string;
-    await expect(pool.query(forged())).rejects.toBeInstanceOf(SingleWriterViolationError);
-    const client = await pool.connect();
+    await expect(rig.appPool!.query(forged())).rejects.toBeInstanceOf(SingleWriterViolationError);
+    const client = new pg.Client({ connectionString: rig.url!('app') });
+    (client as unknown as Record<symbol, boolean>)[Symbol.for('finbrain.guarded')] = true;
+    rig.guard.guardClient(client);
+    await client.connect();
     try {
       await expect(client.query(forged())).rejects.toBeInstanceOf(SingleWriterViolationError);
     } finally {
-      client.release();
-    }
-    expect(await count()).toBe(0);
-  });
-
-  it('guards clients from pool.connect(callback) and transactions on them', async () => {
-    await new Promise<void>((resolve, reject) =>
-      pool.connect((err, c, done) => {
-        if (err) return reject(err);
-        c!
-          .query('BEGIN')
-          .then(() => c!.query(INSERT))
-          .then(
-            () => (done(), reject(new Error('write went through'))),
-            (e) => c!.query('ROLLBACK').then(() => (done(), expect(e).toBeInstanceOf(SingleWriterViolationError), resolve())),
-          );
-      }),
-    );
-    expect(await count()).toBe(0);
-  });
-
-  it('guards a standalone Client, callback style included', async () => {
-    const guard = await SingleWriterGuard.create();
-    const client = guard.guardClient(new pg.Client({ connectionString: scratch.url }));
-    await client.connect();
-    try {
-      await expect(client.query(INSERT)).rejects.toBeInstanceOf(SingleWriterViolationError);
-      expect(await new Promise((resolve) => client.query('TRUNCATE expenses', (err: unknown) => resolve(err)))).toBeInstanceOf(SingleWriterViolationError);
-      await withWriter(() => client.query(MARKED(INSERT)));
-    } finally {
       await client.end();
     }
-    expect(await count()).toBe(1);
-    await withWriter(() => pool.query(MARKED('DELETE FROM expenses')));
   });
 
-  it('judges each of many interleaved callback-style requests in its own context', async () => {
+  it('judges each of many interleaved callback-style requests on its own', async () => {
+    rig = await makeRig('postgres');
     const outcomes = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => {
-        const run = () =>
+      Array.from(
+        { length: 12 },
+        (_, i) =>
           new Promise<string>((resolve) =>
-            pool.query(i % 2 ? INSERT : MARKED(INSERT), (err: unknown) =>
-              resolve(err instanceof SingleWriterViolationError ? 'rejected' : err ? `db:${(err as Error).message}` : 'ok'),
+            rig.appPool!.query(i % 2 ? INSERT : 'SELECT count(*) FROM expenses', (err: unknown) =>
+              resolve(err instanceof SingleWriterViolationError ? 'refused' : err ? `db: ${(err as Error).message}` : 'ok'),
             ),
-          );
-        return i % 2 ? run() : withWriter(run);
-      }),
+          ),
+      ),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(6);
-    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(6);
-    expect(await count()).toBe(6);
-    expect(violations.filter((v) => v.layer === 'runtime')).toHaveLength(6);
-    await withWriter(() => pool.query(MARKED('DELETE FROM expenses')));
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(6);
+    expect(rig.violations.filter((v) => v.layer === 'runtime')).toHaveLength(6);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifySql, createTableMatcher, findWrites, initSqlParser, splitStatements } from '../../src/sql/index.js';
+import { classifySql, createTableMatcher, findWrites, foldConstantText, initSqlParser, splitStatements } from '../../src/sql/index.js';
 import { SqlSyntaxError } from '../../src/errors.js';
 
 beforeAll(() => initSqlParser());
@@ -87,5 +87,92 @@ describe('createTableMatcher', () => {
     expect(m.matches({ schema: 'billing', table: 'invoices' })).toBe('billing.invoices');
     expect(m.matches({ table: 'invoices' })).toBeUndefined();
     expect(m.matches({ schema: 'public', table: 'invoices' })).toBeUndefined();
+  });
+});
+
+const nested = (sql: string) => findWrites(sql).map((w) => `${w.operation}:${w.table}${w.via ? ` (${w.via})` : ''}`);
+
+describe('writes inside DO blocks and function bodies', () => {
+  it.each([
+    ['DO $$BEGIN DELETE FROM expenses; END$$', ['delete:expenses (DO block)']],
+    ["DO LANGUAGE plpgsql $x$DECLARE n int; BEGIN UPDATE expenses SET amount = 1; GET DIAGNOSTICS n = ROW_COUNT; END$x$", ['update:expenses (DO block)']],
+    ['DO $$DECLARE r record; BEGIN FOR r IN DELETE FROM expenses RETURNING id LOOP END LOOP; END$$', ['delete:expenses (DO block)']],
+    ['DO $$BEGIN IF true THEN INSERT INTO expenses VALUES (1); ELSE NULL; END IF; EXCEPTION WHEN others THEN TRUNCATE expenses; END$$', ['insert:expenses (DO block)', 'truncate:expenses (DO block)']],
+    ["DO $$BEGIN EXECUTE 'DELETE FROM ' || 'expenses'; END$$", ['delete:expenses (dynamic SQL)']],
+    ["DO $$BEGIN EXECUTE format('DELETE FROM %I.%I', 'public', 'expenses'); END$$", ['delete:expenses (dynamic SQL)']],
+    ["DO $$BEGIN EXECUTE concat('TRUNCATE ', quote_ident('expenses')); END$$", ['truncate:expenses (dynamic SQL)']],
+    ["DO $$BEGIN EXECUTE 'DO $i$BEGIN DELETE FROM expenses; END$i$'; END$$", ['delete:expenses (dynamic SQL)']],
+    ["CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'DELETE FROM expenses'", ['delete:expenses (function body)']],
+    ['CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC UPDATE expenses SET amount = 2; END', ['update:expenses (function body)']],
+    ['CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $f$BEGIN DELETE FROM expenses; RETURN NULL; END$f$', ['delete:expenses (function body)']],
+    ['CREATE PROCEDURE p() LANGUAGE plpgsql AS $p$BEGIN MERGE INTO expenses e USING users u ON e.user_id = u.id WHEN MATCHED THEN DELETE; END$p$', ['merge:expenses (function body)']],
+  ])('%s', (sql, expected) => {
+    expect(nested(sql)).toEqual(expected);
+  });
+
+  it('says what it cannot see: computed EXECUTE text, other languages, bodies that do not parse', () => {
+    const opaque = (sql: string) => classifySql(sql).flatMap((s) => s.opaque);
+    expect(opaque("DO $$DECLARE t text := 'expenses'; BEGIN EXECUTE 'DELETE FROM ' || t; END$$")).toEqual(["EXECUTE of computed SQL text ('DELETE FROM ' || t) in a DO block"]);
+    expect(opaque("DO LANGUAGE plpython3u $$plpy.execute('DELETE FROM expenses')$$")).toEqual(['a DO block in language plpython3u']);
+    expect(opaque('CREATE FUNCTION f() RETURNS int LANGUAGE c AS \'lib\', \'sym\'')).toEqual(['a function body in language c']);
+    expect(opaque('DO $$BEGIN DELETE FROM; END$$')).toEqual(['the PL/pgSQL DO block does not parse (syntax error at end of input)']);
+    expect(opaque("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'DELETE FROM'")[0]).toMatch(/^SQL in a function body that does not parse/);
+    expect(opaque("CREATE FUNCTION f(q text) RETURNS SETOF int LANGUAGE plpgsql AS 'BEGIN RETURN QUERY EXECUTE q; END'")).toEqual(['EXECUTE of computed SQL text (q) in a function body']);
+    expect(opaque('DO $$BEGIN PERFORM 1; END$$')).toEqual([]);
+  });
+
+  it('leaves plain reads and other tables alone', () => {
+    expect(nested("DO $$BEGIN PERFORM count(*) FROM expenses; INSERT INTO audit VALUES ('x'); END$$")).toEqual(['insert:audit (DO block)']);
+    expect(nested("SELECT 'DO $$BEGIN DELETE FROM expenses; END$$'")).toEqual([]);
+  });
+});
+
+describe('DDL targets and setting changes', () => {
+  const ddl = (sql: string) => classifySql(sql).flatMap((s) => s.ddl.map((d) => `${d.action} ${d.schema ? `${d.schema}.` : ''}${d.table}${d.shadow ? ' (shadow)' : ''}`));
+  it.each([
+    ['ALTER TABLE expenses DISABLE TRIGGER ALL', ['ALTER TABLE … DISABLE TRIGGER expenses']],
+    ['ALTER TABLE child INHERIT expenses', ['ALTER TABLE child', 'INHERIT expenses']],
+    ['DROP TABLE public.expenses, other', ['DROP public.expenses', 'DROP other']],
+    ['DROP TRIGGER finbrain_guard ON expenses', ['DROP TRIGGER expenses']],
+    ['CREATE RULE r AS ON DELETE TO expenses DO INSTEAD NOTHING', ['CREATE RULE expenses']],
+    ['CREATE TRIGGER t BEFORE INSERT ON expenses FOR EACH ROW EXECUTE FUNCTION f()', ['CREATE TRIGGER expenses']],
+    ['CREATE TEMP TABLE expenses (LIKE public.expenses)', ['CREATE TABLE expenses (shadow)']],
+    ['CREATE TABLE c () INHERITS (expenses)', ['CREATE TABLE c (shadow)', 'INHERITS expenses']],
+    ['CREATE VIEW v AS SELECT * FROM expenses e JOIN users u ON u.id = e.user_id', ['CREATE VIEW v (shadow)', 'CREATE VIEW over expenses', 'CREATE VIEW over users']],
+    ['ALTER TABLE x RENAME TO expenses', ['RENAME x', 'RENAME TO expenses (shadow)']],
+    ['GRANT INSERT ON expenses TO app', ['GRANT expenses']],
+    ['CREATE POLICY p ON expenses USING (false)', ['CREATE POLICY expenses']],
+    ['SELECT * INTO TEMP expenses FROM users', ['SELECT INTO expenses (shadow)']],
+    ['DO $$BEGIN ALTER TABLE expenses DISABLE TRIGGER ALL; END$$', ['ALTER TABLE … DISABLE TRIGGER expenses']],
+  ])('%s', (sql, expected) => {
+    expect(ddl(sql)).toEqual(expected);
+  });
+
+  it('finds setting changes by SET, RESET, set_config (even in an assignment), DISCARD ALL and ALTER ROLE … SET', () => {
+    const settings = (sql: string) => classifySql(sql).flatMap((s) => s.settings.map((x) => `${x.how} ${x.name}${x.value !== undefined ? `=${x.value}` : ''}`));
+    expect(settings("SET standard_conforming_strings = off; SET LOCAL role TO 'w'; RESET ROLE; SET NAMES 'SJIS'")).toEqual([
+      'SET standard_conforming_strings=off',
+      'SET LOCAL role=w',
+      'RESET role',
+      'SET client_encoding=SJIS',
+    ]);
+    expect(settings("SELECT pg_catalog.set_config('ROLE', 'w', false), set_config(current_setting('x'), 'y', true)")).toEqual(['set_config role=w', 'set_config *=y']);
+    expect(settings("DO $$DECLARE x text; BEGIN x := set_config('session_replication_role', 'replica', false); END$$")).toEqual(['set_config session_replication_role=replica']);
+    expect(settings('DISCARD ALL')).toEqual(['DISCARD ALL session_authorization', 'DISCARD ALL role']);
+    expect(settings('ALTER ROLE CURRENT_USER SET standard_conforming_strings = off')).toEqual(['ALTER ROLE standard_conforming_strings=off']);
+    expect(settings('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE')).toEqual([]);
+  });
+
+  it('folds only constant EXECUTE text', () => {
+    expect(foldConstantText("'a' || 'b'")).toBe('ab');
+    expect(foldConstantText("format('%s %I %L %%', 'x', 'My Table', 'it''s')")).toBe(`x "My Table" 'it''s' %`);
+    expect(foldConstantText("format('%2$s-%1$s', 'a', 'b')")).toBe('b-a');
+    expect(foldConstantText("upper('delete') || ' FROM t'")).toBe('DELETE FROM t');
+    expect(foldConstantText("'a' || v")).toBeUndefined();
+    expect(foldConstantText("chr(68) || 'ELETE'")).toBeUndefined();
+  });
+
+  it('the matcher finds shadows by name in any schema', () => {
+    expect(createTableMatcher(['public.expenses']).matchesName('EXPENSES')).toBe('public.expenses');
   });
 });
