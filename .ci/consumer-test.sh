@@ -120,9 +120,9 @@ git rm -q --cached src/purge.ts && rm src/purge.ts
 
 step "the library by its package name: ESM, and a TypeScript type-check (moduleResolution node16)"
 cat > use-finbrain.mjs <<'EOF'
-import { migrateStatus, SingleWriterGuard, withWriter, loadConfig } from 'finbrain';
+import { migrateStatus, SingleWriterGuard, CanonicalWriter, loadConfig } from 'finbrain';
 const status = await migrateStatus({});
-if (typeof SingleWriterGuard !== 'function' || typeof withWriter !== 'function') throw new Error('runtime API missing');
+if (typeof SingleWriterGuard !== 'function' || typeof CanonicalWriter !== 'function') throw new Error('runtime API missing');
 console.log(`finbrain by name: ${status.applied.length} applied, migrationsDir ${loadConfig().config.migrationsDir}`);
 EOF
 (unset DATABASE_URL; node use-finbrain.mjs)
@@ -132,10 +132,13 @@ cat > tsconfig.json <<'EOF'
   "include": ["src/**/*.ts", "use-finbrain.ts"] }
 EOF
 cat > use-finbrain.ts <<'EOF'
-import { migrateUp, withWriter, SingleWriterGuard, type MigrationContext, type MigrateRunResult } from 'finbrain';
+import pg from 'pg';
+import { migrateUp, CanonicalWriter, SingleWriterGuard, loadConfig, pgPoolTransactor, protectionOptionsFor, type MigrationContext, type MigrateRunResult } from 'finbrain';
 export async function up(ctx: MigrationContext): Promise<void> { await ctx.query('SELECT 1'); }
 export const apply = (): Promise<MigrateRunResult> => migrateUp({});
-export const guarded = (g: SingleWriterGuard) => withWriter(async () => g);
+export const guard = (): Promise<SingleWriterGuard> => SingleWriterGuard.create({ protectedTables: loadConfig().config.singleWriter.protectedTables });
+export const payments = (writerPool: pg.Pool): CanonicalWriter =>
+  new CanonicalWriter({ transactor: pgPoolTransactor(writerPool), protection: protectionOptionsFor(loadConfig().config, 'payments') });
 EOF
 npx tsc -p tsconfig.json
 

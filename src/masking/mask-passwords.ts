@@ -27,13 +27,38 @@ const KV_PASSWORD = new RegExp(
   'gi',
 );
 
+/**
+ * A value the secret scan already masked (`hu****(7 chars)`: at most four
+ * characters, the mask, the length). A bare value stops at the space before
+ * `chars)`, so without this it would be masked again into `****  chars)`.
+ */
+const ALREADY_MASKED = /^[^*\s]{0,4}\*{4}\(\d+$/;
+
 export function maskSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, (_m, head: string) => `${head}:${MASK}@`)
-    .replace(KV_PASSWORD, (_m, key: string, jsonQuote?: string, _j?: string, sqlQuote?: string, _q?: string, single?: string, _s?: string, double?: string) => {
-      const quote = jsonQuote ?? sqlQuote ?? single ?? double;
-      return quote ? `${key}${quote}${MASK}${quote}` : `${key}${MASK}`;
-    });
+    .replace(
+      KV_PASSWORD,
+      (
+        m: string,
+        key: string,
+        jsonQuote: string | undefined,
+        _j: string | undefined,
+        sqlQuote: string | undefined,
+        _q: string | undefined,
+        single: string | undefined,
+        _s: string | undefined,
+        double: string | undefined,
+        _d: string | undefined,
+        bare: string | undefined,
+        offset: number,
+        whole: string,
+      ) => {
+        if (bare !== undefined && ALREADY_MASKED.test(bare) && whole.startsWith(' chars)', offset + m.length)) return m;
+        const quote = jsonQuote ?? sqlQuote ?? single ?? double;
+        return quote ? `${key}${quote}${MASK}${quote}` : `${key}${MASK}`;
+      },
+    );
 }
 
 /** A database URL reduced to what helps a human: scheme, user, host, port and database. */

@@ -40,6 +40,13 @@ describe('maskSecrets replaces the secret and nothing else', () => {
     expect(splitStatements(masked)).toHaveLength(1);
   });
 
+  it('leaves a value the secret scan already masked as it is (no `**** chars)` debris)', () => {
+    const frame = '  > 3 |   replica: postgresql://db/app?sslmode=require&password=wO****(18 chars)';
+    expect(maskSecrets(frame)).toBe(frame);
+    // A real password that merely contains asterisks is still masked.
+    expect(maskSecrets('password=ab****(7')).toBe('password=****');
+  });
+
   it('describes a database URL without its password', () => {
     expect(describeDatabaseUrl('postgres://app:hunter2@db:5432/app?password=x')).toBe('postgres://app:****@db:5432/app');
   });

@@ -97,7 +97,7 @@ describe('the tarball installed into a project outside this repository', () => {
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(work, tgz), '-C', installed, '--strip-components=1']);
     // What `npm install` would put next to it: the dependencies, and the service's own typescript and @types/node.
-    for (const name of [...Object.keys(PKG.dependencies), 'typescript', '@types/node']) {
+    for (const name of [...Object.keys(PKG.dependencies), 'typescript', '@types/node', '@types/pg']) {
       const target = join(project, 'node_modules', name);
       mkdirSync(join(target, '..'), { recursive: true });
       symlinkSync(join(REPO, 'node_modules', name), target, 'dir');
@@ -105,18 +105,19 @@ describe('the tarball installed into a project outside this repository', () => {
     writeTree(project, {
       'package.json': JSON.stringify({ name: 'service', version: '1.0.0', type: 'module', private: true }),
       'use-finbrain.mjs': [
-        "import { migrateUp, SingleWriterGuard, withWriter, UsageError, loadConfig } from 'finbrain';",
+        "import { migrateUp, SingleWriterGuard, CanonicalWriter, UsageError, loadConfig } from 'finbrain';",
         "import pkg from 'finbrain/package.json' with { type: 'json' };",
-        "console.log(JSON.stringify({ version: pkg.version, api: [migrateUp, SingleWriterGuard, withWriter, UsageError, loadConfig].map((f) => typeof f) }));",
+        "console.log(JSON.stringify({ version: pkg.version, api: [migrateUp, SingleWriterGuard, CanonicalWriter, UsageError, loadConfig].map((f) => typeof f) }));",
       ].join('\n'),
       'use-finbrain.ts': [
-        "import { migrateUp, withWriter, type MigrationContext, type FinbrainConfig, type MigrateRunResult } from 'finbrain';",
+        "import { migrateUp, CanonicalWriter, pgPoolTransactor, protectionOptionsFor, type MigrationContext, type FinbrainConfig, type MigrateRunResult } from 'finbrain';",
+        "import pg from 'pg';",
         'export async function up(ctx: MigrationContext): Promise<void> {',
         "  await ctx.query('SELECT 1');",
         '}',
         'export const run = (): Promise<MigrateRunResult> => migrateUp({});',
         "export const dir = (c: FinbrainConfig): string => c.migrationsDir;",
-        'export const inWriter = (): Promise<number> => withWriter(async () => 1);',
+        'export const writerFor = (c: FinbrainConfig, writerPool: pg.Pool): CanonicalWriter => new CanonicalWriter({ transactor: pgPoolTransactor(writerPool), protection: protectionOptionsFor(c, "payments") });',
       ].join('\n'),
     });
   });
@@ -166,8 +167,10 @@ describe('the tarball installed into a project outside this repository', () => {
     expect(inService('init', '--owner', '@acme/payments').code).toBe(0);
     const created = JSON.parse(inService('migrate', 'new', 'add notes table', '--ts', '--json').out) as { file: string; revision: string };
     const revision = readFileSync(join(service, created.file), 'utf8')
-      .replace(/await ctx\.query\('SELECT 1'\);\n\}\n\nexport async function down/, "await ctx.query('CREATE TABLE notes (id int)');\n}\n\nexport async function down")
-      .replace(/(down\(ctx: MigrationContext\): Promise<void> \{\n\s+)await ctx\.query\('SELECT 1'\);/, "$1await ctx.query('DROP TABLE notes');");
+      .replace(/(up\(ctx: MigrationContext\): Promise<void> \{\n)\s+\/\/[^\n]*/, "$1  await ctx.query('CREATE TABLE notes (id int)');")
+      .replace(/(down\(ctx: MigrationContext\): Promise<void> \{\n)\s+\/\/[^\n]*/, "$1  await ctx.query('DROP TABLE notes');");
+    expect(revision).toContain("await ctx.query('CREATE TABLE notes (id int)');");
+    expect(revision).toContain("await ctx.query('DROP TABLE notes');");
     writeFileSync(join(service, created.file), revision);
     const up = inService('migrate', 'up', '--json');
     expect(up.err).toMatch(/embedded PGlite/);

@@ -168,6 +168,8 @@ export function plantedRepo(config: Record<string, unknown> = {}): PlantedRepo {
   );
   const files: Record<string, string> = {
     'finbrain.config.json': JSON.stringify({
+      // The single-writer frame on a line that holds a secret needs a protected table (none is protected by default).
+      singleWriter: { protectedTables: ['expenses'], writers: ['src/writer/**'] },
       checks: {
         codeowners: { enabled: false },
         security: {

@@ -64,7 +64,7 @@ describe('finbrain protect', () => {
 
     // The config keeps what the user wrote and gains the table and the writer.
     const config = JSON.parse(readFileSync(join(dir, 'finbrain.config.json'), 'utf8'));
-    expect(config.singleWriter.protectedTables).toEqual(['payments']);
+    expect(config.singleWriter.protectedTables).toEqual(['payments', 'payments_audit', 'payments_requests']);
     expect(config.singleWriter.writers).toEqual(['src/payments/**']);
     expect(config.singleWriter.include).toEqual(['src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
 
@@ -103,7 +103,7 @@ describe('finbrain protect', () => {
     expect(out.warnings).toEqual([expect.stringContaining('no revision creates billing.ledger_entries')]);
     expect(readFileSync(join(dir, out.file), 'utf8')).toContain(renderProtectionSql(protectionDefaults('ledger_entries', { schema: 'billing' })).up.trim());
     const config = JSON.parse(readFileSync(join(dir, 'finbrain.config.json'), 'utf8'));
-    expect(config.singleWriter.protectedTables).toEqual(['payments', 'billing.ledger_entries']);
+    expect(config.singleWriter.protectedTables).toEqual(['payments', 'payments_audit', 'payments_requests', 'billing.ledger_entries', 'billing.ledger_entries_audit', 'billing.ledger_entries_requests']);
     expect(config.singleWriter.writers).toEqual(['src/payments/**', 'src/ledger/*.js']);
     expect(readFileSync(join(dir, '.github/CODEOWNERS'), 'utf8')).toContain('/src/ledger/*.js @acme/payments');
   });
