@@ -3,7 +3,6 @@ import type { Check } from '../src/check-runner/check.js';
 /** `finbrain check codeowners`: the CODEOWNERS file itself, and that every protected path has an owner. */
 export const check: Check = {
   id: 'codeowners',
-  description: 'CODEOWNERS syntax, owners, duplicates, dead patterns and protected paths without an owner',
   async run(ctx) {
     const { analyzeCodeowners, CODEOWNERS_RULES } = await import('../src/codeowners/analyze.js');
     const { CODEOWNERS_LOCATIONS } = await import('../src/codeowners/parse.js');

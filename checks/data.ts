@@ -3,7 +3,6 @@ import type { Check } from '../src/check-runner/check.js';
 /** `finbrain check data`: rows in the database that break the data standards. */
 export const check: Check = {
   id: 'data',
-  description: 'scan the tables in standards.tables (DATABASE_URL or the embedded database) for money rows that break the data standards',
   async run(ctx) {
     const { ConfigError } = await import('../src/errors.js');
     if (!ctx.config.standards.tables.length) {

@@ -8,11 +8,11 @@ import type { RunChecksOptions, RunChecksResult } from '../src/check-runner/run-
  */
 export const CHECKS: CheckRegistry = {
   'single-writer': {
-    description: 'prove that only the canonical writer module writes protected tables',
+    description: 'prove that only the canonical writer module writes protected tables (SQL-aware, TypeScript resolver, per-library sink models)',
     load: () => import('./single-writer.js').then((m) => m.check),
   },
   migrations: {
-    description: 'lint revision files for locking, rewriting and non-idempotent DDL',
+    description: 'lint revision files for locking, rewriting and non-idempotent DDL (squawk / strong_migrations rules)',
     load: () => import('./migrations.js').then((m) => m.check),
   },
   security: {
@@ -20,7 +20,7 @@ export const CHECKS: CheckRegistry = {
     load: () => import('./security.js').then((m) => m.check),
   },
   data: {
-    description: 'scan the database for expenses that break the data standards (needs a database; off in check all by default)',
+    description: 'scan the tables in standards.tables for money rows that break the data standards (needs a database; off in check all by default)',
     load: () => import('./data.js').then((m) => m.check),
   },
   codeowners: {

@@ -3,7 +3,6 @@ import type { Check } from '../src/check-runner/check.js';
 /** `finbrain check migrations`: the migration lint, on the real Postgres parser. */
 export const check: Check = {
   id: 'migrations',
-  description: 'lint revision files for locking, rewriting and non-idempotent DDL (squawk / strong_migrations rules)',
   async run(ctx) {
     const { loadProject } = await import('../src/revisions/project.js');
     const { initSqlParser } = await import('../src/sql/index.js');

@@ -4,7 +4,6 @@ import type { Check } from '../src/check-runner/check.js';
 /** `finbrain check security`: committed env files, secrets (secretlint + finbrain rules, optionally in git history), dangerous code. */
 export const check: Check = {
   id: 'security',
-  description: 'committed env files, secrets in tracked files and (--history) in git history, SQL/shell injection and eval in TS',
   async run(ctx) {
     const { scanSecurity } = await import('../src/security/scan.js');
     const { SECURITY_RULES } = await import('../src/security/rules-meta.js');

@@ -5,7 +5,6 @@ import type { Check } from '../src/check-runner/check.js';
 /** `finbrain check single-writer`: only the writer modules write protected tables. */
 export const check: Check = {
   id: 'single-writer',
-  description: 'prove that only the canonical writer module writes protected tables (SQL-aware, TypeScript resolver, per-library sink models)',
   async run(ctx) {
     const { analyzeSingleWriter, SINGLE_WRITER_RULES, COVERAGE_RULES, nothingProtected, noSourceFiles } = await import('../src/single-writer/index.js');
     // The coverage rules are listed only when one of them is reported, so a clean run's SARIF is unchanged.

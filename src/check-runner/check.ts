@@ -25,11 +25,11 @@ export interface CheckContext {
  */
 export interface Check {
   id: string;
-  description: string;
   run(context: CheckContext): Promise<CheckRun>;
 }
 
 export interface CheckEntry {
+  /** The one description of the check (CLI help, docs); the module itself carries none, so the two cannot disagree. */
   description: string;
   /** Lazy, so `check codeowners` never loads ts-morph. */
   load(): Promise<Check>;

@@ -3,7 +3,7 @@
  * (migrate, the single-writer check, the runtime guard, the lint, the changelog)
  * goes through this module. Never add a second one.
  */
-export { initSqlParser, isSqlParserReady, parseRaw, parsePlpgsql, scanTokens, lineColumnAt, byteToCharOffset, type PgNode, type RawStmt, type SqlToken } from './parser.js';
+export { initSqlParser, parseRaw, parsePlpgsql, scanTokens, lineColumnAt, byteToCharOffset, type PgNode, type RawStmt, type SqlToken } from './parser.js';
 export { splitStatements, type SqlStatement } from './split.js';
 export {
   classifySql,

@@ -1,23 +1,26 @@
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.js';
 
 /**
- * The real Postgres parser (libpg-query, WASM). It is loaded once per process;
- * everything after `initSqlParser()` is synchronous.
+ * The real Postgres parser (libpg-query, WASM). It is imported and loaded once
+ * per process, on first need: `migrate status` reads revision headers and must
+ * not pay for the parser. Everything after `initSqlParser()` is synchronous.
  */
+type LibPgQuery = typeof import('libpg-query');
 let loading: Promise<void> | undefined;
-let ready = false;
+let lib: LibPgQuery | undefined;
 
 export function initSqlParser(): Promise<void> {
-  if (ready) return Promise.resolve();
-  loading ??= loadModule().then(() => {
-    ready = true;
+  if (lib) return Promise.resolve();
+  loading ??= import('libpg-query').then(async (m) => {
+    await m.loadModule();
+    lib = m;
   });
   return loading;
 }
 
-export function isSqlParserReady(): boolean {
-  return ready;
+function parser(): LibPgQuery {
+  if (!lib) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  return lib;
 }
 
 /** A raw parse-tree node: `{ NodeType: { ...fields } }`. */
@@ -33,7 +36,7 @@ export interface RawStmt {
 
 /** Parses SQL into raw statements; throws SqlSyntaxError with a 0-based character position. */
 export function parseRaw(sql: string): RawStmt[] {
-  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  const { parseSync } = parser();
   if (sql.trim() === '') return [];
   try {
     return (parseSync(sql) as { stmts?: RawStmt[] }).stmts ?? [];
@@ -72,7 +75,7 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
  * body does not parse.
  */
 export function parsePlpgsql(statementText: string): PgNode[] {
-  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  const { parsePlPgSQLSync } = parser();
   try {
     return ((parsePlPgSQLSync(statementText) as { plpgsql_funcs?: PgNode[] }).plpgsql_funcs ?? []) as PgNode[];
   } catch (e) {
@@ -89,7 +92,7 @@ export interface SqlToken {
 
 /** The real Postgres scanner's tokens (no parsing): used to find the `:=` of a PL/pgSQL assignment. */
 export function scanTokens(text: string): SqlToken[] {
-  if (!ready) throw new Error('initSqlParser() must be awaited before parsing SQL');
+  const { scanSync } = parser();
   const tokens = (scanSync(text) as { tokens?: { start: number; end: number; text: string }[] }).tokens ?? [];
   return tokens.map((t) => ({ start: byteToCharOffset(text, t.start), end: byteToCharOffset(text, t.end), text: t.text }));
 }
