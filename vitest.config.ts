@@ -12,7 +12,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test time is waiting on Postgres and on CLI child processes, not CPU: run more files at once than cores.
+    maxWorkers: 4,
     setupFiles: ['test/setup/remove-temp-trees.ts'],
+    globalSetup: ['test/setup/fresh-pglite-snapshot.ts'],
     // The JSON report lets .ci/run prove the real-Postgres tests ran (none skipped).
     reporters: ['default', ['json', { outputFile: '.finbrain-test-report.json' }]],
   },

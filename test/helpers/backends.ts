@@ -1,7 +1,8 @@
 import { describe } from 'vitest';
 import { scratchDatabase } from '../../bench/scratch-db.js';
 import type { Db } from '../../src/db/types.js';
-import { openPgliteDb } from '../../src/db/pglite-db.js';
+import { wrapPglite } from '../../src/db/pglite-db.js';
+import { freshPglite } from './fresh-pglite.js';
 import { openPgDb } from '../../src/db/pg-db.js';
 
 /**
@@ -28,7 +29,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const pglite: TestBackend = {
   name: 'pglite',
   async create() {
-    const db = await openPgliteDb('memory://');
+    const db = wrapPglite(await freshPglite());
     return { db, dispose: () => db.close() };
   },
 };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPgDb } from '../../src/db/pg-db.js';
@@ -10,6 +9,7 @@ import { CanonicalWriter, protectedTablesOf } from '../../src/writer/canonical-w
 import { IdempotencyConflictError, WriterValidationError } from '../../src/writer/errors.js';
 import { pgPoolTransactor, pgliteTransactor, type Transactor } from '../../src/writer/transactor.js';
 import { wrapPglite } from '../../src/db/pglite-db.js';
+import { freshPglite } from '../helpers/fresh-pglite.js';
 import { TEST_DATABASE_URL, createScratchDatabase } from '../helpers/backends.js';
 
 /**
@@ -66,7 +66,7 @@ async function exercise(transactor: Transactor, appQuery: (sql: string) => Promi
 
 describe('generic building blocks: payments and ledger_entries of another service [pglite]', () => {
   it('protects, writes, audits and guards both tables', async () => {
-    const db = await PGlite.create();
+    const db = await freshPglite();
     try {
       await db.exec(SCHEMA);
       await db.exec(renderProtectionSql(payments).up);

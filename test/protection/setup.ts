@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { wrapPglite } from '../../src/db/pglite-db.js';
+import { freshPglite } from '../helpers/fresh-pglite.js';
 import { openPgDb } from '../../src/db/pg-db.js';
 import type { Db } from '../../src/db/types.js';
 import { migrateUp } from '../../src/migrate/engine.js';
@@ -129,7 +130,7 @@ async function buildTemplate(backend: Backend): Promise<Template> {
   const protection = fileProtection();
   const { up } = renderProtectionSql(protection);
   if (backend === 'pglite') {
-    const db = await PGlite.create();
+    const db = await freshPglite();
     await migrateUp({ cwd: REPO, db: wrapPglite(db), to: BASELINE_HEAD });
     await db.exec(up);
     await db.exec(appGrants(protection));

@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wrapPglite } from '../../src/db/pglite-db.js';
+import { freshPglite } from '../helpers/fresh-pglite.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import { CanonicalWriter } from '../../src/writer/canonical-writer.js';
 import { ProtectionMissingError } from '../../src/writer/errors.js';
@@ -52,7 +52,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
 
 describe('core protection tests: the writer before its protection is installed', () => {
   it('names the missing table and the commands that create it [pglite]', async () => {
-    const db = await PGlite.create();
+    const db = await freshPglite();
     try {
       await migrateUp({ cwd: REPO, db: wrapPglite(db), to: BASELINE_HEAD });
       const writer = new CanonicalWriter({ transactor: pgliteTransactor(db), protection: protectionDefaults('expenses') });
