@@ -112,6 +112,10 @@ git commit -q -m "changelog"
 npx finbrain check all
 npx finbrain changelog --check
 
+step "the workflow init wrote: migrate verify (up, down, up of every revision) on PGlite and on a scratch database of the server"
+(unset DATABASE_URL; npx finbrain migrate verify)
+npx finbrain migrate verify --database-url "$ADMIN_URL"
+
 step "a write to payments outside the writer fails check all"
 printf "import pg from 'pg';\nexport const purge = (pool: pg.Pool) => pool.query('DELETE FROM payments');\n" > src/purge.ts
 git add src/purge.ts
