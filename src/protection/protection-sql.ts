@@ -155,6 +155,19 @@ export function renderProtectionSql(o: ProtectionOptions): ProtectionSql {
   // Regclass literals for the catalog queries: the quoted, qualified names as text.
   const reg = (qualified: string) => `${lit(qualified)}`;
   const isSuper = `(SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)`;
+  // Serial columns draw from sequences: the writer role gets (and loses) them with the table.
+  const sequencePrivileges = (statement: string) => `DO $sequences$
+DECLARE
+    seq regclass;
+BEGIN
+    FOR seq IN
+        SELECT d.objid::regclass FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid
+        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ${reg(t)}::regclass AND c.relkind = 'S'
+    LOOP
+        EXECUTE pg_catalog.format('${statement}', seq, ${lit(o.writerRole)});
+    END LOOP;
+END
+$sequences$;`;
 
   const up = `${renderRolesSql(o)}
 
@@ -197,18 +210,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ${t} TO ${writer};
 GRANT SELECT, INSERT ON ${audit}, ${requests} TO ${writer};
 GRANT SELECT, INSERT, UPDATE ON ${stats} TO ${app}, ${writer};
 -- serial columns draw from sequences the writer must be allowed to use
-DO $sequences$
-DECLARE
-    seq regclass;
-BEGIN
-    FOR seq IN
-        SELECT d.objid::regclass FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid
-        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ${reg(t)}::regclass AND c.relkind = 'S'
-    LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq, ${lit(o.writerRole)});
-    END LOOP;
-END
-$sequences$;
+${sequencePrivileges('GRANT USAGE ON SEQUENCE %s TO %I')}
 
 -- The tripwire for owners and superusers, who bypass privileges: only a non-superuser member of ${o.writerRole}.
 CREATE FUNCTION ${qual(n.guardFunction)}() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $guard$
@@ -337,18 +339,7 @@ DROP TRIGGER IF EXISTS ${quoteIdent(n.guardTrigger)} ON ${t};
 DROP FUNCTION IF EXISTS ${qual(n.appendOnlyFunction)}();
 DROP FUNCTION IF EXISTS ${qual(n.guardFunction)}();
 REVOKE ALL ON ${t} FROM ${app}, ${writer};
-DO $sequences$
-DECLARE
-    seq regclass;
-BEGIN
-    FOR seq IN
-        SELECT d.objid::regclass FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid
-        WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ${reg(t)}::regclass AND c.relkind = 'S'
-    LOOP
-        EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE %s FROM %I', seq, ${lit(o.writerRole)});
-    END LOOP;
-END
-$sequences$;
+${sequencePrivileges('REVOKE ALL ON SEQUENCE %s FROM %I')}
 DROP TABLE IF EXISTS ${requests};
 DROP TABLE IF EXISTS ${audit};
 -- The rollups and the schema grant are shared by every protected table of the schema: the last one out removes them.

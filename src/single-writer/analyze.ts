@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ts } from '../ts-analysis/typescript.js';
 import { SqlSyntaxError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
@@ -8,7 +6,7 @@ import { NAME_PLACEHOLDER_PREFIX } from '../ts-analysis/fold.js';
 import { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 import { AMBIGUOUS_EXPORT, PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 import { SinkFinder, type Sink } from './sinks.js';
-import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
+import { diskReader, globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import type { SingleWriterOptions, SingleWriterResult } from './options.js';
 
 const OPERATION_SQL: Record<WriteOperation, string> = {
@@ -93,15 +91,7 @@ export class SingleWriterAnalysis {
   private readonly sqlMemo = new Map<string, TableWrite[] | null>();
 
   constructor(private readonly o: SingleWriterOptions) {
-    const readText =
-      o.readText ??
-      ((rel: string) => {
-        try {
-          return readFileSync(join(o.root, rel), 'utf8');
-        } catch {
-          return undefined;
-        }
-      });
+    const readText = o.readText ?? diskReader(o.root);
     this.index = o.index ?? new ModuleIndex(o.root, readText);
     if (o.cacheDir) this.index.trackReads = true;
     this.finder = new SinkFinder(this.index, { wrappers: new Set(o.wrappers ?? []) });

@@ -10,12 +10,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileAnalysis } from './analyze.js';
 import type { ShardRequest, ShardResult } from './worker.js';
 import type { Finding } from '../findings/finding.js';
-import { globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
+import { diskReader, globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import { packageNameOf } from '../ts-analysis/workspace.js';
 import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
 import { hashText, loadCache, runKey, saveCache, type CacheDocument, type CachedFile } from './result-cache.js';
@@ -39,15 +38,7 @@ function finbrainVersion(): string {
 
 /** Proves only the writer modules write protected tables; returns findings, never prints. */
 export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<SingleWriterResult> {
-  const readText =
-    o.readText ??
-    ((rel: string) => {
-      try {
-        return readFileSync(join(o.root, rel), 'utf8');
-      } catch {
-        return undefined;
-      }
-    });
+  const readText = o.readText ?? diskReader(o.root);
   const files = listSourceFiles(o.root, o.include, o.exclude);
   const hashes = new Map<string, string>();
   const hashOf = (rel: string) => {

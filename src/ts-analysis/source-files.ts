@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 
@@ -35,4 +35,15 @@ export function listSourceFiles(root: string, include: string[], exclude: string
   };
   walk(root);
   return out.sort();
+}
+
+/** Reads a root-relative file from disk; undefined when it cannot be read (the fallback when no shared file cache is given). */
+export function diskReader(root: string): (relPath: string) => string | undefined {
+  return (rel) => {
+    try {
+      return readFileSync(join(root, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
