@@ -56,13 +56,20 @@ describe.runIf(TEST_DATABASE_URL)('migrate verify --database-url [postgres]', ()
   it('works in a scratch database it creates and drops, touching nothing else', async () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
-    const dbsBefore = (await admin.query("SELECT datname FROM pg_database ORDER BY 1")).rows.map((r) => r.datname).filter((n: string) => !n.startsWith('fb_test_'));
+    // Other test files create and drop their own databases at the same time, so only
+    // the scratch databases verify names are compared, not the whole cluster.
+    const verifyDbs = async () =>
+      (await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'finbrain\\_verify\\_%' ORDER BY 1")).rows.map((r) => r.datname as string);
+    const dbsBefore = await verifyDbs();
     const r = await migrateVerify({ cwd: broken(), databaseUrl: TEST_DATABASE_URL });
     expect(r.firstFailure).toBe('b2');
     expect(r.database).toMatch(/^scratch database finbrain_verify_/);
-    const dbsAfter = (await admin.query("SELECT datname FROM pg_database ORDER BY 1")).rows.map((r) => r.datname).filter((n: string) => !n.startsWith('fb_test_'));
+    const scratch = r.database.replace(/^scratch database /, '').split(/\s/)[0];
+    const dbsAfter = await verifyDbs();
     const tables = await admin.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 't_a1%' OR tablename LIKE 'finbrain_migrations%'");
     await admin.end();
+    expect(scratch).toMatch(/^finbrain_verify_/);
+    expect(dbsAfter).not.toContain(scratch);
     expect(dbsAfter).toEqual(dbsBefore);
     expect(tables.rows[0].n).toBe(0);
   });
