@@ -3,8 +3,17 @@
 // TypeScript transform. dist/ is built by `prepack` into every tarball, and by
 // `prepare` in a checkout (`npm ci`) and in a git install.
 import { existsSync, readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { basename, dirname, join } from 'node:path';
+
+// A CLI run is short: V8's default optimises the embedded database's WebAssembly
+// (PGlite, ~10 MB) in the background, which costs more CPU than a run uses it for.
+// Compiling each function when first called, with the baseline compiler only, halves
+// an embedded `migrate up`/`status` (BENCHMARKS.md, "embedded start-up"). Only this
+// process: the library inside a long-running service keeps V8's defaults.
+setFlagsFromString('--wasm-lazy-compilation');
+setFlagsFromString('--liftoff-only');
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(pkgDir, 'dist', 'src', 'cli', 'main.js');

@@ -19,13 +19,19 @@ export function makeTree(files: Record<string, string>, prefix = 'finbrain-'): s
 
 /** An empty temp directory with the same clean-up as makeTree. */
 export function tempDir(prefix = 'finbrain-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.add(dir);
+  const dir = fileTempDir(prefix);
   try {
     onTestFinished(() => removeTree(dir));
   } catch {
     // Not inside a test: removed after the file.
   }
+  return dir;
+}
+
+/** A temp directory that outlives the test making it: removed after its test file (a template tests copy). */
+export function fileTempDir(prefix = 'finbrain-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.add(dir);
   return dir;
 }
 

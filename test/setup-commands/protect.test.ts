@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPgDb } from '../../src/db/pg-db.js';
@@ -9,14 +9,16 @@ import { parseRevisionFile } from '../../src/revisions/revision-file.js';
 import { createScratchDatabase, describeEachBackend } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { sqlRevision } from '../helpers/revisions.js';
-import { git, makeTree } from '../helpers/tmp.js';
+import { fileTempDir, git, makeTree, tempDir, writeTree } from '../helpers/tmp.js';
+import { seedEmbeddedDb } from '../helpers/fresh-pglite.js';
 import { treeSnapshot } from './tree-snapshot.js';
 
 const noDb = { DATABASE_URL: undefined, CI: undefined };
 
 /** A service after `finbrain init --owner` and a revision that creates payments, committed. */
-async function service(extra: Record<string, string> = {}): Promise<string> {
-  const dir = makeTree({
+async function buildService(extra: Record<string, string>): Promise<string> {
+  const dir = fileTempDir();
+  writeTree(dir, {
     'package.json': JSON.stringify({ name: 'svc', version: '1.0.0', type: 'module' }),
     'src/db.ts': "import pg from 'pg';\nexport const pool = new pg.Pool();\n",
     'src/payments/writer.ts': "import { pool } from '../db';\nexport const pay = (amount: string) => pool.query('INSERT INTO payments (amount) VALUES ($1)', [amount]);\n",
@@ -34,6 +36,19 @@ async function service(extra: Record<string, string> = {}): Promise<string> {
   );
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'init']);
+  return dir;
+}
+
+// Each variant of the service is built once per file (two CLI runs and a commit) and
+// each test gets its own copy, git repository included.
+const built = new Map<string, Promise<string>>();
+
+async function service(extra: Record<string, string> = {}): Promise<string> {
+  const key = JSON.stringify(extra);
+  if (!built.has(key)) built.set(key, buildService(extra));
+  const template = await built.get(key)!;
+  const dir = tempDir();
+  cpSync(template, dir, { recursive: true });
   return dir;
 }
 
@@ -125,6 +140,7 @@ describeEachBackend('finbrain protect: migrate up installs the protection, migra
     const dir = await service();
     expect((await runCli(['protect', 'payments', '--writer', 'src/payments/**'], { cwd: dir, env: noDb })).code).toBe(0);
     const scratch = backend.name === 'postgres' ? await createScratchDatabase() : undefined;
+    if (!scratch) seedEmbeddedDb(dir);
     const env = { ...noDb, DATABASE_URL: scratch?.url };
     const open = (): Promise<Db> => (scratch ? openPgDb(scratch.url) : openPgliteDb(join(dir, '.finbrain', 'pglite')));
     const relations = async () => {
