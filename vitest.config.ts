@@ -15,7 +15,7 @@ export default defineConfig({
     // Most test time is waiting on Postgres and on CLI child processes, not CPU: run more files at once than cores.
     maxWorkers: 4,
     execArgv: ['--wasm-lazy-compilation', '--liftoff-only'],
-    setupFiles: ['test/setup/remove-temp-trees.ts'],
+    setupFiles: ['test/setup/cache-dir.ts', 'test/setup/remove-temp-trees.ts'],
     globalSetup: ['test/setup/fresh-pglite-snapshot.ts'],
     // The JSON report lets .ci/run prove the real-Postgres tests ran (none skipped).
     reporters: ['default', ['json', { outputFile: '.finbrain-test-report.json' }]],

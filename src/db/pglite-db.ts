@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseError } from '../errors.js';
 import { lockDirectory } from './dir-lock.js';
+import { freshClusterCache, isNewDataDir } from './fresh-cluster-cache.js';
 import type { Db, QueryResult } from './types.js';
 
 /**
@@ -17,7 +19,7 @@ export async function openPgliteDb(dataDir = 'memory://', options: { lockWaitMs?
   }
   let db: InstanceType<typeof PGlite>;
   try {
-    db = await PGlite.create(dataDir);
+    db = await createCluster(PGlite, dataDir);
   } catch (e) {
     release();
     throw new DatabaseError(`cannot open the embedded database at ${dataDir}: ${(e as Error).message}`, {
@@ -33,6 +35,41 @@ export async function openPgliteDb(dataDir = 'memory://', options: { lockWaitMs?
       release();
     },
   };
+}
+
+type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
+
+/**
+ * Opens `dataDir`; a new cluster is loaded from the fresh-cluster cache when it
+ * holds one, else made by initdb and then cached (see fresh-cluster-cache.ts).
+ * Called with the directory's lock held, so "new" cannot change underneath.
+ */
+async function createCluster(PGlite: PgliteClass, dataDir: string): Promise<InstanceType<PgliteClass>> {
+  if (!isNewDataDir(dataDir)) return PGlite.create(dataDir);
+  const memory = dataDir.startsWith('memory://');
+  const cache = freshClusterCache();
+  const cached = memory ? cache.read() : undefined;
+  if (cached || (!memory && cache.copyTo(dataDir))) {
+    try {
+      return await PGlite.create(dataDir, cached ? { loadDataDir: cached } : {});
+    } catch {
+      // A cached cluster this PGlite cannot open: forget it, empty what it left, and run initdb.
+      cache.discard();
+      emptyDirectory(dataDir);
+    }
+  }
+  const db = await PGlite.create(dataDir);
+  await cache.rememberDump(() => db.dumpDataDir('gzip'));
+  if (memory || cache.hasDirectory()) return db;
+  // A directory is copied closed, as a cold backup would be; once per machine and PGlite version.
+  await db.close();
+  cache.rememberDirectory(dataDir);
+  return PGlite.create(dataDir);
+}
+
+function emptyDirectory(dataDir: string): void {
+  if (dataDir.startsWith('memory://')) return;
+  for (const entry of readdirSync(dataDir)) rmSync(join(dataDir, entry), { recursive: true, force: true });
 }
 
 /** Wraps an existing PGlite instance (for the runtime guard and tests). */

@@ -7,7 +7,6 @@ import { migrateHistory, migrateShow, migrateStatus } from '../../src/migrate/in
 import { describeEachBackend, type TestDatabase } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
-import { makeProject, seedEmbeddedDb } from '../helpers/fresh-pglite.js';
 import { makeTree } from '../helpers/tmp.js';
 
 const noDb = { DATABASE_URL: undefined, CONCURRENT_MIGRATION: undefined, NODE_ENV: undefined };
@@ -74,7 +73,7 @@ describeEachBackend('Alembic parity', (backend) => {
 
 describe('Alembic parity on the CLI', () => {
   it('history --verbose prints each header with the marks; the plain form is Alembic-like', async () => {
-    const dir = seedEmbeddedDb(branched());
+    const dir = branched();
     expect((await runCli(['migrate', 'up', '--to', 'c3'], { cwd: dir, env: noDb })).code).toBe(0);
     const plain = await runCli(['migrate', 'history', '-r', 'a1:c3', '-i'], { cwd: dir, env: noDb });
     expect(plain.code, plain.stderr).toBe(0);
@@ -104,7 +103,7 @@ describe('Alembic parity on the CLI', () => {
   });
 
   it('status --check exits 1 while anything is pending or drifted, 0 when up to date', async () => {
-    const dir = makeProject(chain(['a1', 'b2']));
+    const dir = makeTree(chain(['a1', 'b2']));
     const pending = await runCli(['migrate', 'status', '--check'], { cwd: dir, env: noDb });
     expect(pending.code).toBe(1);
     expect(pending.stdout).toContain("pending:  2");

@@ -4,7 +4,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
-import { makeProject } from '../helpers/fresh-pglite.js';
 import { makeTree } from '../helpers/tmp.js';
 import { createScratchDatabase, describePostgres } from '../helpers/backends.js';
 
@@ -108,7 +107,7 @@ describe('the embedded default', () => {
   });
 
   it('writes new and merge revisions that chain from the head', async () => {
-    const dir = makeProject(chain(['a1']));
+    const dir = makeTree(chain(['a1']));
     const n = JSON.parse((await runCli(['migrate', 'new', 'Add notes!', '--json'], { cwd: dir, env: noDb })).stdout);
     expect(n.revision).toMatch(/^[0-9a-f]{12}$/);
     expect(n.parents).toEqual(['a1']);

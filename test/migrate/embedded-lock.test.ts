@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { chain } from '../helpers/revisions.js';
-import { makeProject } from '../helpers/fresh-pglite.js';
-import {  } from '../helpers/tmp.js';
+import { makeTree } from '../helpers/tmp.js';
 
 const noDb = { DATABASE_URL: undefined, NODE_ENV: undefined };
 
@@ -18,7 +17,7 @@ function unrelatedProcess(): number {
 }
 
 function projectWithLock(content: string, config: object = {}): { dir: string; lock: string } {
-  const dir = makeProject({ ...chain(['a1']), 'finbrain.config.json': JSON.stringify(config) });
+  const dir = makeTree({ ...chain(['a1']), 'finbrain.config.json': JSON.stringify(config) });
   mkdirSync(join(dir, '.finbrain'), { recursive: true });
   const lock = join(dir, '.finbrain', 'pglite.lock');
   writeFileSync(lock, content);

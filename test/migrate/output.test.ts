@@ -8,20 +8,19 @@ import { liveProgress } from '../../src/report/migrate-progress.js';
 import { createScratchDatabase, describeEachBackend, describePostgres, type TestDatabase } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
-import { makeProject } from '../helpers/fresh-pglite.js';
 import { makeTree } from '../helpers/tmp.js';
 
 const noDb = { DATABASE_URL: undefined, CONCURRENT_MIGRATION: undefined, NODE_ENV: undefined };
 
 describe('migrate output', () => {
   it('a failed up off a terminal lists what it applied before failing, in text and in JSON', async () => {
-    const dir = makeProject({ ...chain(['a1', 'b2']), 'migrations/c3_bad.sql': sqlRevision({ id: 'c3', revises: 'b2', up: 'SELECT * FROM no_such_table;' }) });
+    const dir = makeTree({ ...chain(['a1', 'b2']), 'migrations/c3_bad.sql': sqlRevision({ id: 'c3', revises: 'b2', up: 'SELECT * FROM no_such_table;' }) });
     const text = await runCli(['migrate', 'up'], { cwd: dir, env: noDb });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/✓ applied a1 revision a1 \(transactional, \d+ ms\)\n✓ applied b2 revision b2 \(transactional, \d+ ms\)\n2 revision\(s\) done before the failure/);
     expect(text.stderr).toMatch(/error: migrations\/c3_bad\.sql:8: upgrade of c3 failed \[42P01\]/);
 
-    const dir2 = makeProject({ ...chain(['a1', 'b2']), 'migrations/c3_bad.sql': sqlRevision({ id: 'c3', revises: 'b2', up: 'SELECT * FROM no_such_table;' }) });
+    const dir2 = makeTree({ ...chain(['a1', 'b2']), 'migrations/c3_bad.sql': sqlRevision({ id: 'c3', revises: 'b2', up: 'SELECT * FROM no_such_table;' }) });
     const json = await runCli(['migrate', 'up', '--json'], { cwd: dir2, env: noDb });
     expect(json.code).toBe(1);
     const body = JSON.parse(json.stdout);
@@ -30,7 +29,7 @@ describe('migrate output', () => {
   });
 
   it('prints each revision once, with the duration the ledger recorded', async () => {
-    const dir = makeProject({
+    const dir = makeTree({
       ...chain(['a1']),
       'migrations/b2_slow.sql': sqlRevision({ id: 'b2', revises: 'a1', up: 'CREATE TABLE t_b2 (id int);\nSELECT pg_sleep(0.05);' }),
       'migrations/c3_notx.sql': sqlRevision({ id: 'c3', revises: 'b2', transaction: 'false', up: 'CREATE TABLE IF NOT EXISTS t_c3 (id int);' }),
@@ -42,7 +41,7 @@ describe('migrate output', () => {
     expect(printed).toEqual(status.applied.map((a: { revision: string; durationMs: number }) => [a.revision, a.durationMs]));
     expect(printed.find((p: [string, number]) => p[0] === 'b2')[1]).toBeGreaterThanOrEqual(50);
 
-    const dir2 = makeProject(chain(['a1', 'b2']));
+    const dir2 = makeTree(chain(['a1', 'b2']));
     const text = await runCli(['migrate', 'up'], { cwd: dir2, env: noDb });
     for (const id of ['a1', 'b2']) expect(text.stdout.split('\n').filter((l) => l.includes(`applied ${id} `)), id).toHaveLength(1);
     expect(text.stderr).not.toMatch(/upgrading|✓ a1/);

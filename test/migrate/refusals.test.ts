@@ -10,7 +10,6 @@ import { migrateStamp } from '../../src/migrate/stamp.js';
 import { createScratchDatabase, describeEachBackend, describePostgres, type TestDatabase } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
-import { makeProject } from '../helpers/fresh-pglite.js';
 import { makeTree, tempDir } from '../helpers/tmp.js';
 
 const noDb = { DATABASE_URL: undefined, CONCURRENT_MIGRATION: undefined, NODE_ENV: undefined };
@@ -66,7 +65,7 @@ describe('refusals that need no database', () => {
   });
 
   it('--embedded wins over DATABASE_URL', async () => {
-    const dir = makeProject(chain(['a1']));
+    const dir = makeTree(chain(['a1']));
     // finbrain-ignore-secret: an unreachable made-up URL; it must not be used
     const r = await runCli(['migrate', 'up', '--embedded', '--json'], { cwd: dir, env: { ...noDb, DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' } });
     expect(r.code, r.stderr).toBe(0);

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPgliteDb } from '../../src/db/pglite-db.js';
 import { runCli } from '../helpers/cli.js';
-import { makeProject } from '../helpers/fresh-pglite.js';
-import {  } from '../helpers/tmp.js';
+import { makeTree } from '../helpers/tmp.js';
 import { REPO } from './setup.js';
 
 /**
@@ -23,7 +22,7 @@ async function embedded(dir: string, sql: string) {
 }
 
 function finbrainTree(config: object = { standards: { tables: [{ table: 'expenses' }] } }): string {
-  const dir = makeProject({ 'finbrain.config.json': JSON.stringify(config) });
+  const dir = makeTree({ 'finbrain.config.json': JSON.stringify(config) });
   cpSync(join(REPO, 'migrations'), join(dir, 'migrations'), { recursive: true });
   return dir;
 }

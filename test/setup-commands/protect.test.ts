@@ -10,7 +10,6 @@ import { createScratchDatabase, describeEachBackend } from '../helpers/backends.
 import { runCli } from '../helpers/cli.js';
 import { sqlRevision } from '../helpers/revisions.js';
 import { fileTempDir, git, makeTree, tempDir, writeTree } from '../helpers/tmp.js';
-import { seedEmbeddedDb } from '../helpers/fresh-pglite.js';
 import { treeSnapshot } from './tree-snapshot.js';
 
 const noDb = { DATABASE_URL: undefined, CI: undefined };
@@ -140,7 +139,6 @@ describeEachBackend('finbrain protect: migrate up installs the protection, migra
     const dir = await service();
     expect((await runCli(['protect', 'payments', '--writer', 'src/payments/**'], { cwd: dir, env: noDb })).code).toBe(0);
     const scratch = backend.name === 'postgres' ? await createScratchDatabase() : undefined;
-    if (!scratch) seedEmbeddedDb(dir);
     const env = { ...noDb, DATABASE_URL: scratch?.url };
     const open = (): Promise<Db> => (scratch ? openPgDb(scratch.url) : openPgliteDb(join(dir, '.finbrain', 'pglite')));
     const relations = async () => {

@@ -1,33 +1,40 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A dump of a freshly initialised PGlite cluster (see test/helpers/fresh-pglite.ts). */
+    /** The run's fresh-cluster cache (FINBRAIN_CACHE_DIR of every test and CLI process). */
+    finbrainCacheDir: string;
+    /** The cache's dump of a fresh PGlite cluster (see test/helpers/fresh-pglite.ts). */
     freshPgliteSnapshot: string;
-    /** The same fresh cluster as a data directory on disk (see seedEmbeddedDb). */
+    /** The cache's fresh cluster as a data directory (test/db/fresh-cluster-cache.test.ts copies it). */
     freshPgliteDir: string;
   }
 }
 
 /**
- * A new PGlite runs initdb, about 4 s of CPU here. Tests that only need an empty
- * database load a copy of one fresh cluster instead: in memory from its dump, on
- * disk (a project's `.finbrain/pglite`) as a copy of its directory. initdb runs
- * once per `npm test`, here.
+ * A new PGlite runs initdb, about 4 s of CPU here. finbrain keeps the first fresh
+ * cluster a machine makes (src/db/fresh-cluster-cache.ts); this run gets its own
+ * cache, filled once here by the product's own code, so no test reads or writes
+ * the user's ~/.cache and initdb runs once per `npm test`. test/db/fresh-cluster-cache.test.ts
+ * covers the cache itself with caches of its own.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
-  const dir = mkdtempSync(join(tmpdir(), 'finbrain-pglite-snapshot-'));
-  const dataDir = join(dir, 'fresh-cluster');
-  const db = await PGlite.create(dataDir);
-  const dump = await db.dumpDataDir('none');
-  await db.close();
-  const file = join(dir, 'fresh-cluster.tar');
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  project.provide('freshPgliteSnapshot', file);
-  project.provide('freshPgliteDir', dataDir);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'finbrain-test-cache-'));
+  process.env.FINBRAIN_CACHE_DIR = cacheDir;
+  const { openPgliteDb } = await import('../../src/db/pglite-db.js');
+  const first = join(cacheDir, 'first-cluster');
+  await (await openPgliteDb(first)).close();
+  rmSync(first, { recursive: true, force: true });
+  rmSync(`${first}.lock`, { force: true });
+  const entries = readdirSync(cacheDir);
+  const dump = entries.find((e) => e.endsWith('.tar.gz'));
+  const dir = entries.find((e) => e.endsWith('.d'));
+  if (!dump || !dir) throw new Error(`the fresh-cluster cache was not filled (${cacheDir} holds ${entries.join(', ') || 'nothing'})`);
+  project.provide('finbrainCacheDir', cacheDir);
+  project.provide('freshPgliteSnapshot', join(cacheDir, dump));
+  project.provide('freshPgliteDir', join(cacheDir, dir));
+  return () => rmSync(cacheDir, { recursive: true, force: true });
 }

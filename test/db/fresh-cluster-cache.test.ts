@@ -1,0 +1,116 @@
+import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { openPgliteDb } from '../../src/db/pglite-db.js';
+import { runCli } from '../helpers/cli.js';
+import { chain } from '../helpers/revisions.js';
+import { makeTree, tempDir } from '../helpers/tmp.js';
+
+const noDb = { DATABASE_URL: undefined, NODE_ENV: undefined, CONCURRENT_MIGRATION: undefined };
+const runCache = process.env.FINBRAIN_CACHE_DIR;
+
+afterEach(() => {
+  process.env.FINBRAIN_CACHE_DIR = runCache;
+});
+
+function cached(cacheDir: string): { dump?: string; dir?: string } {
+  const entries = existsSync(cacheDir) ? readdirSync(cacheDir) : [];
+  const dump = entries.find((e) => /^pglite-.+-fresh-cluster-v\d+\.tar\.gz$/.test(e));
+  const dir = entries.find((e) => /^pglite-.+-fresh-cluster-v\d+\.d$/.test(e));
+  return { dump: dump && join(cacheDir, dump), dir: dir && join(cacheDir, dir) };
+}
+
+/** A cache already filled: a copy of this run's (test/setup/fresh-pglite-snapshot.ts), so no initdb. */
+function filledCache(): string {
+  const cacheDir = join(tempDir(), 'cache');
+  cpSync(inject('finbrainCacheDir'), cacheDir, { recursive: true });
+  return cacheDir;
+}
+
+/** Marks the cached cluster directory with a setting initdb never writes, to tell which clusters came from it. */
+function markCache(cacheDir: string): void {
+  appendFileSync(join(cached(cacheDir).dir!, 'postgresql.auto.conf'), "finbrain.came_from = 'the cache'\n");
+}
+
+async function cameFromTheMarkedCache(project: string): Promise<boolean> {
+  const db = await openPgliteDb(join(project, '.finbrain/pglite'));
+  try {
+    return (await db.query<{ v: string | null }>("SELECT current_setting('finbrain.came_from', true) AS v")).rows[0]!.v === 'the cache';
+  } finally {
+    await db.close();
+  }
+}
+
+describe('the fresh-cluster cache', () => {
+  it('is filled by the first new cluster; later new clusters start from it; an existing cluster is never replaced', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    const env = { ...noDb, FINBRAIN_CACHE_DIR: cacheDir };
+    const first = makeTree(chain(['a1']));
+    expect((await runCli(['migrate', 'up'], { cwd: first, env })).code).toBe(0);
+    const { dump, dir } = cached(cacheDir);
+    expect(dump, 'the dump for in-memory clusters').toBeDefined();
+    expect(dir, 'the directory for clusters on disk').toBeDefined();
+    expect(readdirSync(cacheDir).filter((e) => e.endsWith('.part')), 'nothing half-written left behind').toEqual([]);
+    // The cache holds the fresh cluster, not the project's.
+    expect(readdirSync(join(dir!, 'base')).sort()).toEqual(readdirSync(join(inject('freshPgliteDir'), 'base')).sort());
+
+    markCache(cacheDir);
+    const second = makeTree(chain(['a1']));
+    const up = await runCli(['migrate', 'up', '--json'], { cwd: second, env });
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse(up.stdout).steps.map((s: { revision: string }) => s.revision)).toEqual(['a1']);
+    expect(await cameFromTheMarkedCache(second)).toBe(true);
+
+    const again = makeTree(chain(['a1', 'b2']));
+    cpSync(join(first, '.finbrain'), join(again, '.finbrain'), { recursive: true });
+    const more = await runCli(['migrate', 'up', '--json'], { cwd: again, env });
+    expect(JSON.parse(more.stdout).steps.map((s: { revision: string }) => s.revision)).toEqual(['b2']);
+    expect(await cameFromTheMarkedCache(again)).toBe(false);
+  });
+
+  it('a cache that cannot be loaded costs an initdb, not a failure, and is replaced by a good one', async () => {
+    const cacheDir = filledCache();
+    const { dump, dir } = cached(cacheDir);
+    writeFileSync(dump!, 'not a tar file');
+    writeFileSync(join(dir!, 'PG_VERSION'), '9\n');
+
+    const up = await runCli(['migrate', 'up', '--json'], { cwd: makeTree(chain(['a1'])), env: { ...noDb, FINBRAIN_CACHE_DIR: cacheDir } });
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse(up.stdout).steps.map((s: { revision: string }) => s.revision)).toEqual(['a1']);
+    expect(readFileSync(join(dir!, 'PG_VERSION'), 'utf8')).toBe(readFileSync(join(inject('freshPgliteDir'), 'PG_VERSION'), 'utf8'));
+    expect(readFileSync(dump!).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+
+    // An in-memory cluster (migrate verify's) reads the dump: a bad one is discarded and made again.
+    writeFileSync(dump!, 'not a tar file either');
+    process.env.FINBRAIN_CACHE_DIR = cacheDir;
+    const memory = await openPgliteDb('memory://');
+    expect((await memory.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await memory.close();
+    expect(readFileSync(dump!).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
+  it('FINBRAIN_CACHE_DIR=none keeps nothing', async () => {
+    const home = tempDir();
+    const project = makeTree(chain(['a1']));
+    const r = await runCli(['migrate', 'up'], { cwd: project, env: { ...noDb, FINBRAIN_CACHE_DIR: 'none', HOME: home, XDG_CACHE_HOME: join(home, 'xdg') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
+    expect(existsSync(join(project, 'none'))).toBe(false);
+  });
+
+  it('defaults to $XDG_CACHE_HOME/finbrain, else ~/.cache/finbrain', async () => {
+    const home = tempDir();
+    const xdg = join(home, 'xdg', 'finbrain');
+    const dotCache = join(home, '.cache', 'finbrain');
+    for (const dir of [xdg, dotCache]) {
+      cpSync(filledCache(), dir, { recursive: true });
+      markCache(dir);
+    }
+    const withXdg = makeTree(chain(['a1']));
+    expect((await runCli(['migrate', 'up'], { cwd: withXdg, env: { ...noDb, FINBRAIN_CACHE_DIR: undefined, HOME: home, XDG_CACHE_HOME: join(home, 'xdg') } })).code).toBe(0);
+    rmSync(xdg, { recursive: true });
+    const withHome = makeTree(chain(['a1']));
+    expect((await runCli(['migrate', 'up'], { cwd: withHome, env: { ...noDb, FINBRAIN_CACHE_DIR: undefined, HOME: home, XDG_CACHE_HOME: undefined } })).code).toBe(0);
+    for (const project of [withXdg, withHome]) expect(await cameFromTheMarkedCache(project)).toBe(true);
+  });
+});
