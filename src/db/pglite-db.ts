@@ -59,8 +59,12 @@ async function createCluster(PGlite: PgliteClass, dataDir: string): Promise<Inst
     }
   }
   const db = await PGlite.create(dataDir);
-  await cache.rememberDump(() => db.dumpDataDir('gzip'));
-  if (memory || cache.hasDirectory()) return db;
+  // Each kind fills its own half of the cache: a dump costs a second of gzip that a project's first `migrate up` need not pay.
+  if (memory) {
+    await cache.rememberDump(() => db.dumpDataDir('gzip'));
+    return db;
+  }
+  if (cache.hasDirectory()) return db;
   // A directory is copied closed, as a cold backup would be; once per machine and PGlite version.
   await db.close();
   cache.rememberDirectory(dataDir);

@@ -119,7 +119,13 @@ describePostgres('index safety on a real server', (backend) => {
   });
 
   it('a runner killed mid-build leaves an INVALID index; the re-run repairs it, builds once, and the ledger is consistent', async () => {
-    await t.db.exec("CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 1500000) g;");
+    await t.db.exec("CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 2000) g;");
+    // An open transaction that has written to the table holds the concurrent build in
+    // "waiting for writers", after its INVALID catalog entry is committed: killed there,
+    // it leaves exactly what a crash mid-build leaves, however fast the machine.
+    const writer = new pg.Client({ connectionString: t.url });
+    await writer.connect();
+    await writer.query("BEGIN; INSERT INTO big VALUES (0, 'held')");
     const dir = makeTree({
       'migrations/a1_big.sql': sqlRevision({ id: 'a1', up: 'SELECT 1;' }),
       'migrations/b2_idx.sql': sqlRevision({ id: 'b2', revises: 'a1', transaction: 'false', up: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_v ON big (v);', down: 'DROP INDEX CONCURRENTLY IF EXISTS ix_big_v;' }),
@@ -137,6 +143,8 @@ describePostgres('index safety on a real server', (backend) => {
     expect(pid, 'the build started').toBeDefined();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     expect(await exited).toBe(1);
+    await writer.query('COMMIT');
+    await writer.end();
     expect(await indexState(t.db, 'ix_big_v')).toMatchObject({ exists: true, valid: false });
     expect((await t.db.query("SELECT revision FROM finbrain_migrations WHERE revision = 'b2'")).rowCount).toBe(0);
 
@@ -152,12 +160,29 @@ describePostgres('index safety on a real server', (backend) => {
   });
 
   it('reports live progress of an index build from a second session', async () => {
-    await t.db.exec("CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) || md5((g * 3)::text) FROM generate_series(1, 1500000) g;");
+    await t.db.exec("CREATE TABLE big (id int, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 2000) g;");
+    // The build waits for this writer's transaction for as long as it stays open: it is
+    // committed when the first progress report arrives, so the build is watched however
+    // fast it would otherwise be.
+    const writer = new pg.Client({ connectionString: t.url });
+    await writer.connect();
+    await writer.query("BEGIN; INSERT INTO big VALUES (0, 'held')");
     const dir = makeTree({
       'migrations/a1_x.sql': sqlRevision({ id: 'a1', transaction: 'false', up: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_v ON big (v);' }),
     });
     const events: MigrateEvent[] = [];
-    await migrateUp({ cwd: dir, db: t.db, onEvent: (e) => events.push(e) });
+    let released: Promise<unknown> | undefined;
+    await migrateUp({
+      cwd: dir,
+      db: t.db,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'progress') released ??= writer.query('COMMIT');
+      },
+    });
+    await released;
+    await writer.end();
+    expect(await indexState(t.db, 'ix_big_v')).toMatchObject({ exists: true, valid: true });
     const progress = events.filter((e) => e.type === 'progress') as Extract<MigrateEvent, { type: 'progress' }>[];
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]!.message).toMatch(/blocks \d+\/\d+, tuples \d+\/\d+/);

@@ -26,7 +26,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   process.env.FINBRAIN_CACHE_DIR = cacheDir;
   const { openPgliteDb } = await import('../../src/db/pglite-db.js');
   const first = join(cacheDir, 'first-cluster');
-  await (await openPgliteDb(first)).close();
+  await (await openPgliteDb(first)).close(); // fills the cache's directory
+  await (await openPgliteDb('memory://')).close(); // and its dump
   rmSync(first, { recursive: true, force: true });
   rmSync(`${first}.lock`, { force: true });
   const entries = readdirSync(cacheDir);
