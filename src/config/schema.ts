@@ -94,6 +94,11 @@ export const SecuritySchema = z.strictObject({
   includeStaged: z.boolean().default(true),
   /** Files larger than this are not scanned (minified bundles, data); each is reported as a note. */
   maxFileBytes: z.number().int().positive().default(1_000_000),
+  /**
+   * The most text one scan holds at once. Past it the scan is refused (exit 2) before
+   * reading, instead of exhausting memory, e.g. in a home directory that is not a git work tree.
+   */
+  maxScanBytes: z.number().int().positive().default(512_000_000),
   /** Worker threads for secret detection: `auto` (one per core, up to 4, for large scans and --history) or a number (0 = on the main thread). */
   workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
   /** Env-file templates that may be committed when their values are empty or placeholders. */

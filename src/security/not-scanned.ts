@@ -10,7 +10,7 @@ export function notScanned(file: string, why: string, hint: string): Finding {
 
 export const BINARY_HINT = 'No text scanner finds secrets in binary files: keep keys, keystores and dumps out of git, or check this one by hand.';
 
-const human = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} bytes`);
+export const human = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} bytes`);
 
 export function oversized(file: string, size: number, max: number): Finding {
   return notScanned(

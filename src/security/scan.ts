@@ -12,7 +12,7 @@ import { envFileFindings, isEnvFile } from './env-files.js';
 import { decodeBytes, needsBytes } from './file-content.js';
 import { lineLooksSafe } from './line-safety.js';
 import { maskLine, type MaskSpan } from './mask-secret.js';
-import { BINARY_HINT, notScanned, oversized } from './not-scanned.js';
+import { BINARY_HINT, human, notScanned, oversized } from './not-scanned.js';
 import { AllowList, maskSpans, ROTATE_HINT, secretFindings } from './secret-findings.js';
 import { TextLines } from './text-lines.js';
 import { createDetectorPool, threadsFor, type DetectorPool } from './worker-pool.js';
@@ -54,15 +54,15 @@ export function isSuppressed(lines: string[], line: number, ruleId: string): boo
 }
 
 /** What git tracks (as a fresh clone sees it) plus what is staged. */
-async function scope(o: SecurityScanOptions): Promise<string[]> {
+async function scope(o: SecurityScanOptions): Promise<{ files: string[]; gitTracked: boolean }> {
   const tracked = await o.files.gitTracked();
   if (!tracked) {
     if (o.history) throw new UsageError(`--history needs a git repository: ${o.root} is not a git work tree`, { hint: 'Run it in a clone of the repository.' });
     o.warn(`${o.root} is not a git work tree: scanning every file except node_modules, dist and .git instead of what git tracks.`);
-    return listSourceFiles(o.root, ['**/*'], []);
+    return { files: listSourceFiles(o.root, ['**/*'], []), gitTracked: false };
   }
   const staged = o.config.checks.security.includeStaged ? await o.files.gitStaged() : [];
-  return [...new Set([...tracked, ...staged])].sort();
+  return { files: [...new Set([...tracked, ...staged])].sort(), gitTracked: true };
 }
 
 interface TextFile {
@@ -70,15 +70,33 @@ interface TextFile {
   text: string;
 }
 
-/** Reads every file in scope as text, or says why it cannot (a note per file). */
-function readScope(o: SecurityScanOptions, files: string[], out: { findings: Finding[]; utf16: number }): TextFile[] {
+/** The scan holds every file's text at once: refuse a scope that would not fit, before reading any of it. */
+function checkBudget(o: SecurityScanOptions, files: string[], sizes: (number | undefined)[], gitTracked: boolean): void {
   const cfg = o.config.checks.security;
-  const read = files.map((rel): { text: string } | { note: Finding } => {
-    const abs = join(o.root, rel);
-    let st;
+  const total = sizes.reduce<number>((n, size) => n + (size !== undefined && size <= cfg.maxFileBytes ? size : 0), 0);
+  if (total <= cfg.maxScanBytes) return;
+  throw new UsageError(`${o.root}: ${files.length} files, ${human(total)} of text in scope, over checks.security.maxScanBytes (${human(cfg.maxScanBytes)}); nothing was scanned.`, {
+    hint: gitTracked
+      ? 'Stop tracking generated or vendored text, or raise checks.security.maxScanBytes if this machine has the memory.'
+      : 'This is not a git work tree, so every file under it is in scope: run the check in your repository (it scans what git tracks), or pass --root <the repository>.',
+  });
+}
+
+/** Reads every file in scope as text, or says why it cannot (a note per file). */
+function readScope(o: SecurityScanOptions, files: string[], out: { findings: Finding[]; utf16: number }, gitTracked: boolean): TextFile[] {
+  const cfg = o.config.checks.security;
+  const stats = files.map((rel) => {
     try {
-      st = lstatSync(abs);
+      return lstatSync(join(o.root, rel));
     } catch {
+      return undefined;
+    }
+  });
+  checkBudget(o, files, stats.map((st) => (st?.isFile() ? st.size : undefined)), gitTracked);
+  const read = files.map((rel, i): { text: string } | { note: Finding } => {
+    const abs = join(o.root, rel);
+    const st = stats[i];
+    if (!st) {
       return { note: notScanned(rel, 'tracked but missing from the working tree', 'Restore it (git checkout -- <file>) or commit its deletion; scan history with --history.') };
     }
     if (st.isSymbolicLink()) return { note: notScanned(rel, 'a symbolic link (its target is not followed)', 'Scan the target where it is tracked.') };
@@ -146,7 +164,8 @@ export async function scanSecurity(o: SecurityScanOptions): Promise<SecurityScan
   const allow = new AllowList(cfg.allow);
   const findings: Finding[] = [];
   const read = { findings, utf16: 0 };
-  const texts = readScope(o, await scope(o), read);
+  const inScope = await scope(o);
+  const texts = readScope(o, inScope.files, read, inScope.gitTracked);
   const notes = findings.filter((f) => f.ruleId === 'security/not-scanned').length;
 
   const bytes = texts.reduce((n, t) => n + t.text.length, 0);
