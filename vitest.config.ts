@@ -9,7 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A guard against hangs, not a timing assertion: on two busy cores a file of CLI runs can take a minute.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Most test time is waiting on Postgres and on CLI child processes, not CPU: run more files at once than cores.

@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 // A CLI run is short: V8's default optimises the embedded database's WebAssembly
 // (PGlite, ~10 MB) in the background, which costs more CPU than a run uses it for.
 // Compiling each function when first called, with the baseline compiler only, halves
-// an embedded `migrate up`/`status` (BENCHMARKS.md, "embedded start-up"). Only this
+// an embedded `migrate up`/`status` (BENCHMARKS.md, "Embedded database start-up"). Only this
 // process: the library inside a long-running service keeps V8's defaults.
 setFlagsFromString('--wasm-lazy-compilation');
 setFlagsFromString('--liftoff-only');

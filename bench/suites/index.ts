@@ -1,5 +1,6 @@
 import type { BenchContext } from '../run.js';
 import { changelogSuite } from './changelog.js';
+import { embeddedSuite } from './embedded.js';
 import { governanceSuite } from './governance.js';
 import { indexBuildSuite } from './index-build.js';
 import { migrateSuite } from './migrate.js';
@@ -13,6 +14,7 @@ export type Suite = (ctx: BenchContext) => Promise<string>;
 /** Suites by name; `npm run bench <name>` runs one. */
 export const SUITES: Record<string, Suite> = {
   migrate: migrateSuite,
+  embedded: embeddedSuite,
   changelog: changelogSuite,
   'single-writer': singleWriterSuite,
   governance: governanceSuite,

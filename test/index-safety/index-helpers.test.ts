@@ -138,7 +138,7 @@ describePostgres('index safety on a real server', (backend) => {
     let pid: number | undefined;
     for (let i = 0; i < 200 && !pid; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      pid = (await admin.query('SELECT pid FROM pg_stat_progress_create_index LIMIT 1')).rows[0]?.pid;
+      pid = (await admin.query("SELECT pid FROM pg_stat_progress_create_index WHERE datname = current_database() AND relid = 'big'::regclass")).rows[0]?.pid;
     }
     expect(pid, 'the build started').toBeDefined();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);

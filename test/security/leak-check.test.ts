@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { sarifValidator } from '../helpers/sarif.js';
 import { leakedWindow, leakTargets, plantedRepo, type PlantedRepo } from './planted.js';
@@ -28,36 +28,37 @@ const NOTE: Record<(typeof FORMATS)[number], RegExp> = {
 };
 
 describe('no output prints a secret', () => {
-  it('check security, in every format, to stdout and to --output, with and without --history', async () => {
-    const repo = plantedRepo();
-    for (const extra of [[], ['--history']]) {
-      for (const format of FORMATS) {
-        const what = `check security ${extra.join(' ')} --format ${format}`;
-        const r = await runCli(['check', 'security', '--format', format, ...extra], { cwd: repo.dir });
-        expect(r.code, `${what}: ${r.stderr}`).toBe(1);
-        // The output is there: findings, with their masks.
-        expect(r.stdout.length, what).toBeGreaterThan(2000);
-        expect(r.stdout, what).toContain('gh****(40 chars)');
-        // What could not be read is said in every format, as a note.
-        expect(r.stdout, what).toMatch(NOTE[format]);
-        expectNoLeak(repo, r.stdout + r.stderr, what);
+  // One planted repository for the file: the checks only read it (reports go to untracked files).
+  let repo: PlantedRepo;
+  beforeAll(() => {
+    repo = plantedRepo();
+  });
 
-        const file = `report-${format}-${extra.length}.out`;
-        const o = await runCli(['check', 'security', '--format', format, '--output', file, ...extra], { cwd: repo.dir });
-        expect(o.code).toBe(1);
-        const written = readFileSync(join(repo.dir, file), 'utf8');
-        expect(written.length, `${what} --output`).toBeGreaterThan(2000);
-        expectNoLeak(repo, written + o.stdout + o.stderr, `${what} --output`);
-        if (format === 'sarif') {
-          const validate = sarifValidator();
-          expect(validate(JSON.parse(written)), JSON.stringify(validate.errors)).toBe(true);
-        }
-      }
+  const cases = [[], ['--history']].flatMap((extra) => FORMATS.map((format) => ({ extra, format, what: `check security ${[...extra, '--format', format].join(' ')}` })));
+
+  it.each(cases)('$what, to stdout and to --output', async ({ extra, format, what }) => {
+    const r = await runCli(['check', 'security', '--format', format, ...extra], { cwd: repo.dir });
+    expect(r.code, `${what}: ${r.stderr}`).toBe(1);
+    // The output is there: findings, with their masks.
+    expect(r.stdout.length, what).toBeGreaterThan(2000);
+    expect(r.stdout, what).toContain('gh****(40 chars)');
+    // What could not be read is said in every format, as a note.
+    expect(r.stdout, what).toMatch(NOTE[format]);
+    expectNoLeak(repo, r.stdout + r.stderr, what);
+
+    const file = `report-${format}-${extra.length}.out`;
+    const o = await runCli(['check', 'security', '--format', format, '--output', file, ...extra], { cwd: repo.dir });
+    expect(o.code).toBe(1);
+    const written = readFileSync(join(repo.dir, file), 'utf8');
+    expect(written.length, `${what} --output`).toBeGreaterThan(2000);
+    expectNoLeak(repo, written + o.stdout + o.stderr, `${what} --output`);
+    if (format === 'sarif') {
+      const validate = sarifValidator();
+      expect(validate(JSON.parse(written)), JSON.stringify(validate.errors)).toBe(true);
     }
   });
 
   it('check all: the frames of other checks (a protected write, an injection) on lines that hold secrets are masked too', async () => {
-    const repo = plantedRepo();
     for (const format of FORMATS) {
       const r = await runCli(['check', 'all', '--format', format, '--output', `all.${format}`], { cwd: repo.dir });
       expect(r.code, r.stderr).toBe(1);
@@ -74,7 +75,6 @@ describe('no output prints a secret', () => {
   });
 
   it('masks every secret on a shown line, hides a line that still holds a token, and leaves other text exactly as it was', async () => {
-    const repo = plantedRepo();
     const text = (await runCli(['check', 'security'], { cwd: repo.dir })).stdout;
     // Two secrets on one line: both masked in both frames.
     const pairFrames = text.split('\n').filter((l) => l.includes('export const pair'));
