@@ -34,7 +34,7 @@ function project(): string {
 }
 
 function run(launch: Launch, args: string[], cwd: string, cacheDir: string): number {
-  const argv = launch === 'flags' ? [BIN, ...args] : ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(MAIN)}); await main(process.argv);`, '--', ...args];
+  const argv = launch === 'flags' ? [BIN, ...args] : ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(MAIN)}); await main([process.argv[0], 'finbrain', ...process.argv.slice(1)]);`, '--', ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FINBRAIN_CACHE_DIR: cacheDir };
   delete env.DATABASE_URL;
   const t0 = process.hrtime.bigint();
