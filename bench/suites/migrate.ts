@@ -91,7 +91,7 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 }
 
 /** Where the time goes, from CPU profiles of the same commands on this machine (--cpu-prof). */
-const NOTE = "`status` misses its target: a CPU profile of it on this machine puts the time in loading zod for the config schema (~60 ms, even with no config file), pg (~40 ms, a third of it Node loading undici for pg's Cloudflare probe), libpg-query (~20 ms, loaded with `src/sql/parser.ts`, whose `lineColumnAt` the revision reader uses) and reading and parsing the 1000 files (~60–80 ms, cold). `up`'s share over the floor is start-up, one parse of each revision, and Umzug's import (~100–150 ms: its CLI pulls in @rushstack); the per-revision client work is one round trip.";
+const NOTE = "`status` misses its target: a CPU profile of it puts the time in Node's start-up, loading zod for the config schema (~60–90 ms: 95 ES modules, even with no config file; bundling them into one file measured ~50 ms less, not done), pg (~40 ms; its Cloudflare probe, which loaded undici, is now skipped by handing pg its socket) and reading and parsing the 1000 files (~60–80 ms, cold); libpg-query is no longer loaded by `status`. A whole-CLI esbuild bundle measured ~15% faster: not enough for 0.5× either. `up`'s share over the floor is start-up, one parse of each revision, and Umzug's import (~100–150 ms: its CLI pulls in @rushstack); the per-revision client work is one round trip.";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Median of the per-round ratios a[i] / b[i]: each round compares two runs made side by side, so drift between rounds cancels. */
