@@ -49,7 +49,10 @@ async function createCluster(PGlite: PgliteClass, dataDir: string): Promise<Inst
   const memory = dataDir.startsWith('memory://');
   const cache = freshClusterCache();
   const cached = memory ? cache.read() : undefined;
-  if (cached || (!memory && cache.copyTo(dataDir))) {
+  const copied = !memory && cache.copyTo(dataDir);
+  // A copy that failed half-way must not be mistaken for a cluster.
+  if (!memory && !copied) emptyDirectory(dataDir);
+  if (cached || copied) {
     try {
       return await PGlite.create(dataDir, cached ? { loadDataDir: cached } : {});
     } catch {
