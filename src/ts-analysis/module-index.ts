@@ -38,6 +38,8 @@ export interface ModuleInfo {
   exports: Map<string, ExportTarget>;
   /** `export * from '…'`. */
   starExports: string[];
+  /** `module.exports = <value>` (not an object literal): what `require()` of this module returns is that value. */
+  moduleExportsValue?: boolean;
   readonly scopes: FileScopes;
 }
 
@@ -244,6 +246,7 @@ export class ModuleIndex {
         if (name) {
           const right = stmt.expression.right;
           info.exports.set(name, ts.isIdentifier(right) ? { kind: 'local', name: right.text, pos: right.end - 1 } : { kind: 'expr', expr: right });
+          if (name === 'default' && !ts.isObjectLiteralExpression(right)) info.moduleExportsValue = true;
           if (name === 'default' && ts.isObjectLiteralExpression(right)) {
             for (const p of right.properties) {
               if (ts.isShorthandPropertyAssignment(p)) info.exports.set(p.name.text, { kind: 'local', name: p.name.text, pos: p.name.end - 1 });
@@ -355,7 +358,10 @@ export class ModuleIndex {
     const rel = this.relOf(r.path);
     if (binding.imported === '*') {
       const target = this.get(rel);
-      return target ? { kind: 'module', module: target } : { kind: 'unresolved', specifier: binding.specifier, imported: '*' };
+      if (!target) return { kind: 'unresolved', specifier: binding.specifier, imported: '*' };
+      // `module.exports = sequelize`: require() gives that value, whose properties are not exports.
+      if (binding.require && target.moduleExportsValue) return this.resolveExport(rel, 'default') ?? { kind: 'module', module: target };
+      return { kind: 'module', module: target };
     }
     const found = this.resolveExport(rel, binding.imported);
     if (found?.kind === 'ambiguous') this.ambiguities.push({ module: mod, specifier: binding.specifier, name: binding.imported, target: found });
@@ -377,9 +383,21 @@ export class ModuleIndex {
     if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.initializer && isRequireCall(b.initializer) && (b.path?.length ?? 0) <= 1) {
       const specifier = ((b.initializer as ts.CallExpression).arguments[0] as ts.StringLiteral).text;
       const step = b.path?.[0];
-      if (!step || step.k === 'prop') return this.resolveImport(mod, { specifier, imported: step ? step.name : '*' });
+      if (!step) return this.resolveImport(mod, { specifier, imported: '*', require: true });
+      if (step.k === 'prop') {
+        const named = this.resolveImport(mod, { specifier, imported: step.name });
+        // `const { models } = require('./db')` where db.js did `module.exports = sequelize`: a property
+        // of that value, which the caller follows from the binding (the require call, then the path).
+        if (named.kind !== 'unresolved' || !this.exportsValueOf(mod, specifier)) return named;
+      }
     }
     return { kind: 'binding', module: mod, binding: b };
+  }
+
+  /** Whether `specifier`, required from `mod`, is a project module that assigns `module.exports` a value. */
+  private exportsValueOf(mod: ModuleInfo, specifier: string): boolean {
+    const r = this.resolveModule(mod.relPath, specifier);
+    return r.kind === 'file' && Boolean(this.get(this.relOf(r.path))?.moduleExportsValue);
   }
 
   /** What an identifier means where it stands. */

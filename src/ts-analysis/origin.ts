@@ -96,7 +96,7 @@ export class OriginTracer {
     if (ts.isElementAccessExpression(e)) return withStep(this.of(e.expression, mod, depth), { k: 'elem' });
     if (ts.isCallExpression(e)) {
       this.nodeModules.set(e, mod);
-      if (isRequireCall(e)) return this.ofResolved(this.index.resolveImport(mod, { specifier: (e.arguments[0] as ts.StringLiteral).text, imported: '*' }), depth);
+      if (isRequireCall(e)) return this.ofResolved(this.index.resolveImport(mod, { specifier: (e.arguments[0] as ts.StringLiteral).text, imported: '*', require: true }), depth);
       const callee = unwrapExpression(e.expression);
       const fnOrigin = this.of(callee, mod, depth);
       // A project function: what it returns (for a generic pass-through like `remember<T>(k, () => T): T`, what it is given).

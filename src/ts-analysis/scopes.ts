@@ -13,6 +13,8 @@ export interface ImportBinding {
   specifier: string;
   /** The exported name, `default`, or `*` for a namespace import. */
   imported: string;
+  /** From `require(…)`: the whole module is its `module.exports` value, not a namespace. */
+  require?: boolean;
 }
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'enum' | 'namespace';

@@ -18,6 +18,7 @@ describe.each([
   ['prisma'],
   ['typeorm'],
   ['sequelize'],
+  ['sequelize-cjs'],
   ['mikro-orm'],
 ])('%s', (lib) => {
   it('finds exactly the marked writes (file, line, table, operation) and nothing on the look-alikes', async () => {
