@@ -57,6 +57,8 @@ export interface SinkModel {
   id: string;
   /** Method names this model reacts to (`recv.method(…)`); looked up in a Set, so no prototype names. */
   methods?: readonly string[];
+  /** Method names made up by the library at run time (Sequelize's `createProject` on an instance with a `project` association). */
+  methodPattern?: RegExp;
   /** Reacts to calls of a bare identifier (`knex('t')`, `runSql(…)`). */
   bareCalls?: boolean;
   /** Reacts to tagged templates. */

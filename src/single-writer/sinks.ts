@@ -53,6 +53,7 @@ export class SinkFinder {
   readonly facts: OrmFacts;
   private readonly byMethod = new Map<string, SinkModel[]>();
   private readonly bare: SinkModel[];
+  private readonly patterned: SinkModel[];
   private readonly tagged: SinkModel[];
   private readonly consumed = new WeakSet<ts.Node>();
   private readonly hooks: FoldHooks;
@@ -77,6 +78,7 @@ export class SinkFinder {
         this.byMethod.set(name, list);
       }
     }
+    this.patterned = models.filter((m) => m.methodPattern);
     this.bare = models.filter((m) => m.bareCalls);
     this.tagged = models.filter((m) => m.tagged);
     const fragmentModels = models.filter((m) => m.fragment);
@@ -114,8 +116,10 @@ export class SinkFinder {
     }
     if (!ts.isCallExpression(node)) return out;
     const site = this.normalise(callSite(node), ctx);
-    const models = site.method !== undefined ? this.byMethod.get(site.method) : this.bare;
-    for (const m of models ?? []) {
+    const method = site.method;
+    const named = method !== undefined ? (this.byMethod.get(method) ?? []) : this.bare;
+    const models = method === undefined ? named : [...named, ...this.patterned.filter((m) => !named.includes(m) && m.methodPattern!.test(method))];
+    for (const m of models) {
       const found = m.call?.(site, ctx);
       if (found?.length) out.push(...found);
     }

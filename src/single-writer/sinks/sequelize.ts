@@ -11,7 +11,8 @@ import { constString, foldSql, receiverConfidence, type SinkContext, type SinkMo
  * as Sequelize names them when no table is given (pluralised); static writes
  * (`create/bulkCreate/update/destroy/upsert/increment/decrement/findOrCreate/truncate/restore`),
  * instance writes (`save/update/destroy/increment/decrement/restore` on an
- * instance found or built from a model), `queryInterface.bulkInsert/…`, and
+ * instance found or built from a model), an association's `create<Name>()` on an
+ * instance, `queryInterface.bulkInsert/…`, and
  * `sequelize.query(sql)` with its `:name` replacements.
  */
 const PKG = /^(sequelize|sequelize-typescript|@sequelize\/core)$/;
@@ -73,13 +74,34 @@ function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
   return undefined;
 }
 
+/** An association's `create<Name>()` mixin: `orchestra.createInstrument({…})` inserts an instrument. */
+const CREATE_ASSOCIATED = /^create([A-Z][A-Za-z0-9_$]*)$/;
+
+/**
+ * The table `create<Name>()` writes: the model named like the association
+ * (`instrument`), named as Sequelize names it. An association declared with
+ * another alias (`as: 'players'`) names the mixin after the alias, which this
+ * syntax-only reading cannot tie to its model.
+ */
+function associatedTable(name: string, ctx: SinkContext): string | undefined {
+  const model = name[0]!.toLowerCase() + name.slice(1);
+  return ctx.facts.sequelizeTable(ts.factory.createCallExpression(ts.factory.createIdentifier('define'), undefined, [ts.factory.createStringLiteral(model)]), ctx.mod);
+}
+
 export const sequelizeModel: SinkModel = {
   id: 'sequelize',
   methods: [...new Set([...STATIC.keys(), ...INSTANCE.keys(), ...QUERY_INTERFACE.keys(), 'query'])],
+  methodPattern: CREATE_ASSOCIATED,
   call(site, ctx) {
     if (!site.receiver) return undefined;
     const method = site.method!;
     const o = ctx.tracer.of(site.receiver, ctx.mod);
+    const associated = CREATE_ASSOCIATED.exec(method);
+    if (associated) {
+      if (instanceTable(o, ctx) === undefined) return undefined;
+      const table = associatedTable(associated[1]!, ctx);
+      return table ? [{ kind: 'builder', node: site.node, via: `sequelize association ${method}()`, table, operation: 'insert', library: 'sequelize' }] : undefined;
+    }
     if (method === 'query') {
       if (!isSequelize(o) || !site.args[0]) return undefined;
       const f = foldSql(site.args[0], ctx);
