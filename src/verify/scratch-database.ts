@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { openPgDb } from '../db/pg-db.js';
 import { DatabaseError } from '../errors.js';
 import { describeDatabaseUrl } from '../masking/mask-passwords.js';
 
@@ -10,13 +10,13 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** One statement on the admin connection (CREATE/DROP DATABASE cannot run in a transaction). */
 async function admin(url: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const db = await openPgDb(url);
   try {
-    await c.connect();
-    await c.query(sql);
+    await db.exec(sql);
   } finally {
-    await c.end().catch(() => {});
+    await db.close().catch(() => {});
   }
 }
 
