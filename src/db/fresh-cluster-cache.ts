@@ -80,7 +80,8 @@ export function freshClusterCache(env: NodeJS.ProcessEnv = process.env): FreshCl
 async function aside(target: string, write: (part: string) => unknown): Promise<void> {
   const part = `${target}.${process.pid}.part`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    // Private to this user: a cluster planted here would be every new embedded database's starting point.
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     await write(part);
     renameSync(part, target);
   } catch {

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('the fresh-cluster cache', () => {
     expect(dir, 'the directory for clusters on disk').toBeDefined();
     expect(dump, 'the dump is made by the first in-memory cluster, not here').toBeUndefined();
     expect(readdirSync(cacheDir).filter((e) => e.endsWith('.part')), 'nothing half-written left behind').toEqual([]);
+    expect(statSync(cacheDir).mode & 0o777, 'private to this user').toBe(0o700);
     // The cache holds the fresh cluster, not the project's.
     expect(readdirSync(join(dir!, 'base')).sort()).toEqual(readdirSync(join(inject('freshPgliteDir'), 'base')).sort());
 
