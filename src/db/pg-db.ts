@@ -1,8 +1,11 @@
 import { Socket } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { describeDatabaseUrl, maskSecrets } from '../masking/mask-passwords.js';
+import { loadPg } from './load-pg.js';
 import type { Db, QueryResult } from './types.js';
+
+const { Client } = loadPg();
 
 export interface PgDbOptions {
   connectTimeoutMs?: number;
@@ -12,12 +15,12 @@ export interface PgDbOptions {
 /** Opens one dedicated `pg` client: migrations, the session lock and the ledger share it. */
 export async function openPgDb(url: string, options: PgDbOptions = {}): Promise<Db> {
   const label = describeDatabaseUrl(url);
-  const client = new pg.Client({
+  const client = new Client({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? 'finbrain',
-    // The socket pg would make itself on Node. Given here, pg skips its Cloudflare probe
-    // (constructing a fetch Response, which loads Node's undici: ~20 ms of every command's start).
+    // The socket pg would make itself on Node; given here, pg does not ask its runtime
+    // probe again per connection (see load-pg.ts for the probe at load time).
     stream: () => new Socket(),
   });
   // An idle client whose server goes away emits 'error'; without a listener Node would crash.
