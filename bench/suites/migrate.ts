@@ -19,6 +19,7 @@ import { ledgerDdl, ledgerNames, recordApplySql } from '../../src/migrate/ledger
 const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const N = Number(process.env.BENCH_MIGRATIONS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const STATUS_RUNS = 5;
 /** Debian's interpreter, where apt-get put alembic (a pyenv python3 on PATH would not see it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -91,7 +92,7 @@ function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 }
 
 /** Where the time goes, from CPU profiles of the same commands on this machine (--cpu-prof). */
-const NOTE = "`status` misses its target: a CPU profile of it puts the time in Node's start-up, loading zod for the config schema (~60–90 ms: 95 ES modules, even with no config file; bundling them into one file measured ~50 ms less, not done), pg (~40 ms; its Cloudflare probe, which loaded undici, is now skipped by handing pg its socket) and reading and parsing the 1000 files (~60–80 ms, cold); libpg-query is no longer loaded by `status`. A whole-CLI esbuild bundle measured ~15% faster: not enough for 0.5× either. `up`'s share over the floor is start-up, one parse of each revision, and Umzug's import (~100–150 ms: its CLI pulls in @rushstack); the per-revision client work is one round trip.";
+const NOTE = "Where `status`'s time goes, from CPU profiles (--cpu-prof) on this machine: Node's start-up (~70 ms for an empty ES module), loading commander, chalk, zod and pg, reading and parsing the 1000 files (~50 ms, cold), one ledger query. Two start-up costs were removed: zod's ~95 ES modules are bundled into one file by the build (~25–35 ms), and pg no longer runs its Cloudflare probe's fetch `Response`, which loaded Node's undici on Node 20 (~35–60 ms; src/db/load-pg.ts). libpg-query, Umzug, ts-morph and PGlite are not loaded by `status` (test/package/startup-modules.test.ts). `up`'s share over the floor is start-up, one parse of each revision, and Umzug's import (~100–150 ms: its CLI pulls in @rushstack); the per-revision client work is one round trip.";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Median of the per-round ratios a[i] / b[i]: each round compares two runs made side by side, so drift between rounds cancels. */
@@ -147,14 +148,22 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
           await up();
           await floor();
         }
-        rows.status.push(timed(process.execPath, [BIN, 'migrate', 'status', '--json'], { cwd: dir, env }));
-        rows.down.push(timed(process.execPath, [BIN, 'migrate', 'down', '--to', 'base'], { cwd: dir, env }));
-        if (alembicDb) {
+        const aenv = alembicDb ? { ALEMBIC_URL: alembicDb.url.replace(/^postgres:/, 'postgresql:') } : undefined;
+        if (aenv) {
           await checkpoint(ctx.adminUrl);
-          const aenv = { ALEMBIC_URL: alembicDb.url.replace(/^postgres:/, 'postgresql:') };
           rows.alembicUp.push(timed(PYTHON, ['-m', 'alembic', 'upgrade', 'head'], { cwd: dir, env: aenv }));
-          rows.alembicCurrent.push(timed(PYTHON, ['-m', 'alembic', 'current'], { cwd: dir, env: aenv }));
         }
+        // status and `alembic current` take a few hundred ms each: a round times each STATUS_RUNS
+        // times, interleaved, and keeps the median, so one stall of the machine does not decide it.
+        const status: number[] = [];
+        const current: number[] = [];
+        for (let i = 0; i < STATUS_RUNS; i++) {
+          status.push(timed(process.execPath, [BIN, 'migrate', 'status', '--json'], { cwd: dir, env }));
+          if (aenv) current.push(timed(PYTHON, ['-m', 'alembic', 'current'], { cwd: dir, env: aenv }));
+        }
+        rows.status.push(median(status));
+        if (aenv) rows.alembicCurrent.push(median(current));
+        rows.down.push(timed(process.execPath, [BIN, 'migrate', 'down', '--to', 'base'], { cwd: dir, env }));
         ctx.log(
           `round ${round}: floor ${s(rows.floor.at(-1)!)}, up ${s(rows.up.at(-1)!)}, status ${msf(rows.status.at(-1)!)}, down ${s(rows.down.at(-1)!)}` +
             (alembicDb ? `, alembic upgrade ${s(rows.alembicUp.at(-1)!)}, alembic current ${msf(rows.alembicCurrent.at(-1)!)}` : ''),
@@ -189,7 +198,7 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const every = (k: keyof typeof rows, f: (n: number) => string) => (rows[k].length ? `${k} ${rows[k].map(f).join(', ')}` : '');
   return `## migrate: ${N} chained revisions (one CREATE TABLE each), real Postgres
 
-Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first, each after a CHECKPOINT and an untimed warm-up pass); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
+Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first, each after a CHECKPOINT and an untimed warm-up pass; \`status\` and \`alembic current\` run ${STATUS_RUNS} times each per round, interleaved, and a round keeps their medians); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
 
 ${table.join('\n')}
 

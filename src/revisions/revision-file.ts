@@ -196,7 +196,9 @@ function parseRevision(path: string, relPath: string, content: string): Revision
     fail(relPath, `invalid \`Transaction: ${txRaw}\``, 'Use `Transaction: true`, `false` or `auto`.');
   }
 
-  const base = {
+  // One object literal per file, fields assigned in the same order for every file, no
+  // spreads: object spread here cost ~10 ms per 1000 revisions of `migrate status`.
+  const file: RevisionFile = {
     path,
     relPath,
     fileName,
@@ -212,6 +214,8 @@ function parseRevision(path: string, relPath: string, content: string): Revision
     description: header.description,
     extraFields: header.extra,
     content,
+    reversible: false,
+    checksum: '',
   };
 
   if (format === 'ts') {
@@ -225,14 +229,9 @@ function parseRevision(path: string, relPath: string, content: string): Revision
     if (!ts.up) {
       fail(relPath, 'missing `export async function up(ctx)`', 'Export an `up(ctx: MigrationContext)` function.');
     }
-    const irreversibleBecause = !ts.down ? 'it exports no down(ctx)' : ts.down.empty ? 'its down(ctx) is empty' : undefined;
-    return {
-      ...base,
-      ts,
-      reversible: !irreversibleBecause,
-      ...(irreversibleBecause ? { irreversibleBecause } : {}),
-      checksum: sha256(`ts\n${txRaw}\n${normaliseForChecksum(content)}`),
-    };
+    file.ts = ts;
+    file.checksum = sha256(`ts\n${txRaw}\n${normaliseForChecksum(content)}`);
+    return withReversibility(file, !ts.down ? 'it exports no down(ctx)' : ts.down.empty ? 'its down(ctx) is empty' : undefined);
   }
 
   const up = UP_MARKER.exec(content);
@@ -246,17 +245,21 @@ function parseRevision(path: string, relPath: string, content: string): Revision
   }
   const upSql = content.slice(upStart, down ? down.index : undefined);
   const downSql = down ? content.slice(down.index + down[0].length) : null;
-  const irreversibleBecause = downSql === null ? 'it has no `-- migrate:down` section' : hasNoStatements(downSql) ? 'its `-- migrate:down` section is empty' : undefined;
-  return {
-    ...base,
-    upSql,
-    downSql,
-    upLine: lineColumnAt(content, upStart).line,
-    downLine: down ? lineColumnAt(content, down.index + down[0].length).line : undefined,
-    reversible: !irreversibleBecause,
-    ...(irreversibleBecause ? { irreversibleBecause } : {}),
-    checksum: sha256(`sql\n${txRaw}\n${normaliseForChecksum(upSql)}\n--down--\n${downSql === null ? '' : normaliseForChecksum(downSql)}`),
-  };
+  file.upSql = upSql;
+  file.downSql = downSql;
+  file.upLine = lineColumnAt(content, upStart).line;
+  file.downLine = down ? lineColumnAt(content, down.index + down[0].length).line : undefined;
+  file.checksum = sha256(`sql\n${txRaw}\n${normaliseForChecksum(upSql)}\n--down--\n${downSql === null ? '' : normaliseForChecksum(downSql)}`);
+  return withReversibility(
+    file,
+    downSql === null ? 'it has no `-- migrate:down` section' : hasNoStatements(downSql) ? 'its `-- migrate:down` section is empty' : undefined,
+  );
+}
+
+function withReversibility(file: RevisionFile, irreversibleBecause: string | undefined): RevisionFile {
+  file.reversible = !irreversibleBecause;
+  if (irreversibleBecause) file.irreversibleBecause = irreversibleBecause;
+  return file;
 }
 
 /** Files a migrations folder may hold besides revisions: documentation. */
