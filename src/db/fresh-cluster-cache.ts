@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,7 +48,9 @@ export function freshClusterCache(env: NodeJS.ProcessEnv = process.env): FreshCl
     copyTo(dataDir) {
       if (!dir || !existsSync(dir)) return false;
       try {
-        cpSync(dir, dataDir, { recursive: true });
+        // A copy-on-write clone where the file system has them (btrfs, XFS, APFS): the
+        // ~970 files then cost next to nothing; elsewhere (ext4) a plain copy, ~0.3 s.
+        cpSync(dir, dataDir, { recursive: true, mode: constants.COPYFILE_FICLONE });
         return true;
       } catch {
         return false;
@@ -92,7 +94,7 @@ async function aside(target: string, write: (part: string) => unknown): Promise<
 function cacheBase(env: NodeJS.ProcessEnv): string | undefined {
   const setting = env.FINBRAIN_CACHE_DIR;
   if (setting === 'none') return undefined;
-  const base = setting || (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'finbrain') : join(homedir(), '.cache', 'finbrain'));
+  const base = setting || (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'finbrain') : join(env.HOME || homedir(), '.cache', 'finbrain'));
   const version = pgliteVersion();
   return version ? join(base, `pglite-${version}-fresh-cluster-v${FORMAT}`) : undefined;
 }

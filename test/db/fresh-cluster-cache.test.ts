@@ -2,6 +2,7 @@ import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, 
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { freshClusterCache } from '../../src/db/fresh-cluster-cache.js';
 import { openPgliteDb } from '../../src/db/pglite-db.js';
 import { runCli } from '../helpers/cli.js';
 import { chain } from '../helpers/revisions.js';
@@ -99,28 +100,33 @@ describe('the fresh-cluster cache', () => {
     expect(readFileSync(join(dir!, 'PG_VERSION'), 'utf8')).toBe(readFileSync(join(inject('freshPgliteDir'), 'PG_VERSION'), 'utf8'));
   });
 
-  it('FINBRAIN_CACHE_DIR=none keeps nothing', async () => {
+  it('FINBRAIN_CACHE_DIR=none keeps nothing and reads nothing', async () => {
     const home = tempDir();
-    const project = makeTree(chain(['a1']));
-    const r = await runCli(['migrate', 'up'], { cwd: project, env: { ...noDb, FINBRAIN_CACHE_DIR: 'none', HOME: home, XDG_CACHE_HOME: join(home, 'xdg') } });
-    expect(r.code, r.stderr).toBe(0);
+    const filled = cached(filledCache());
+    const cache = freshClusterCache({ FINBRAIN_CACHE_DIR: 'none', HOME: home, XDG_CACHE_HOME: join(home, 'xdg') });
+    expect(cache.read()).toBeUndefined();
+    expect(cache.copyTo(join(home, 'data'))).toBe(false);
+    expect(cache.hasDirectory(), 'wants no directory').toBe(true);
+    await cache.rememberDump(async () => new Blob([readFileSync(filled.dump!)]));
+    cache.rememberDirectory(filled.dir!);
     expect(readdirSync(home)).toEqual([]);
-    expect(existsSync(join(project, 'none'))).toBe(false);
+    expect(existsSync(join(process.cwd(), 'none'))).toBe(false);
   });
 
-  it('defaults to $XDG_CACHE_HOME/finbrain, else ~/.cache/finbrain', async () => {
+  it('defaults to $XDG_CACHE_HOME/finbrain, else ~/.cache/finbrain', () => {
     const home = tempDir();
     const xdg = join(home, 'xdg', 'finbrain');
     const dotCache = join(home, '.cache', 'finbrain');
-    for (const dir of [xdg, dotCache]) {
-      cpSync(filledCache(), dir, { recursive: true });
-      markCache(dir);
-    }
-    const withXdg = makeTree(chain(['a1']));
-    expect((await runCli(['migrate', 'up'], { cwd: withXdg, env: { ...noDb, FINBRAIN_CACHE_DIR: undefined, HOME: home, XDG_CACHE_HOME: join(home, 'xdg') } })).code).toBe(0);
+    const withXdg = { HOME: home, XDG_CACHE_HOME: join(home, 'xdg') };
+    const withHome = { HOME: home };
+    cpSync(filledCache(), xdg, { recursive: true });
+    expect(freshClusterCache(withXdg).copyTo(join(home, 'a'))).toBe(true);
+    expect(existsSync(join(home, 'a', 'PG_VERSION'))).toBe(true);
+    expect(freshClusterCache(withHome).copyTo(join(home, 'b')), 'nothing in ~/.cache yet').toBe(false);
     rmSync(xdg, { recursive: true });
-    const withHome = makeTree(chain(['a1']));
-    expect((await runCli(['migrate', 'up'], { cwd: withHome, env: { ...noDb, FINBRAIN_CACHE_DIR: undefined, HOME: home, XDG_CACHE_HOME: undefined } })).code).toBe(0);
-    for (const project of [withXdg, withHome]) expect(await cameFromTheMarkedCache(project)).toBe(true);
+    cpSync(filledCache(), dotCache, { recursive: true });
+    expect(freshClusterCache(withHome).copyTo(join(home, 'c'))).toBe(true);
+    expect(existsSync(join(home, 'c', 'PG_VERSION'))).toBe(true);
+    expect(freshClusterCache(withXdg).copyTo(join(home, 'd')), 'XDG_CACHE_HOME set: ~/.cache is not read').toBe(false);
   });
 });
