@@ -94,7 +94,8 @@ export class SingleWriterAnalysis {
     const readText = o.readText ?? diskReader(o.root);
     this.index = o.index ?? new ModuleIndex(o.root, readText);
     if (o.cacheDir) this.index.trackReads = true;
-    this.finder = new SinkFinder(this.index, { wrappers: new Set(o.wrappers ?? []) });
+    let files: string[] | undefined;
+    this.finder = new SinkFinder(this.index, { wrappers: new Set(o.wrappers ?? []), projectFiles: () => (files ??= filesToCheck(o)) });
     this.matcher = createTableMatcher(o.protectedTables);
     this.isWriter = globMatcher(o.writers);
   }

@@ -5,6 +5,7 @@ import { ts } from '../ts-analysis/typescript.js';
 import { constValue, ownProperty, unwrapExpression } from '../ts-analysis/const-value.js';
 import { foldExpression, type FoldedText } from '../ts-analysis/fold.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
+import { pluralize, underscore } from './inflect.js';
 
 /**
  * What the ORMs' own declarations say about tables: Prisma models from
@@ -13,7 +14,6 @@ import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
  * with each ORM's default naming when no name is given.
  */
 const requireHere = createRequire(import.meta.url);
-const { pluralize, underscore } = requireHere('inflection') as { pluralize(s: string): string; underscore(s: string): string };
 
 export interface PrismaModel {
   name: string;
@@ -209,22 +209,9 @@ export class OrmFacts {
    */
   sequelizeTable(node: ts.Node, mod: ModuleInfo): string | undefined {
     return this.memo(node, () => {
-      let modelName: string | undefined;
-      let options: ts.Expression | undefined;
-      if (ts.isClassLike(node)) {
-        modelName = node.name?.text;
-        const table = decorator(node, /^Table$/);
-        if (table) options = table.arguments[0];
-        else {
-          const init = findInit(mod.sourceFile, modelName);
-          if (!init) return undefined;
-          options = init.arguments[1];
-          modelName = this.option(options, mod, 'modelName') ?? modelName;
-        }
-      } else if (ts.isCallExpression(node)) {
-        modelName = this.str(node.arguments[0], mod);
-        options = node.arguments[2];
-      } else return undefined;
+      const decl = this.sequelizeDeclaration(node, mod);
+      if (!decl) return undefined;
+      const { modelName, options } = decl;
       const explicit = this.option(options, mod, 'tableName');
       const schema = this.option(options, mod, 'schema');
       if (explicit) return this.qualify(explicit, schema);
@@ -232,6 +219,28 @@ export class OrmFacts {
       const base = this.optionBool(options, mod, 'freezeTableName') ? modelName : pluralize(modelName);
       return this.qualify(this.optionBool(options, mod, 'underscored') ? underscore(base) : base, schema);
     });
+  }
+
+  /** The Sequelize model's name (`modelName`, the class name, or `define`'s first argument): what its association mixins are named after. */
+  sequelizeModelName(node: ts.Node, mod: ModuleInfo): string | undefined {
+    return this.sequelizeDeclaration(node, mod)?.modelName;
+  }
+
+  private sequelizeDeclaration(node: ts.Node, mod: ModuleInfo): { modelName?: string; options?: ts.Expression } | undefined {
+    if (ts.isClassLike(node)) {
+      const table = decorator(node, /^Table$/);
+      if (table) return { modelName: this.option(table.arguments[0], mod, 'modelName') ?? node.name?.text, options: table.arguments[0] };
+      const init = findInit(mod.sourceFile, node.name?.text);
+      if (!init) return undefined;
+      return { modelName: this.option(init.arguments[1], mod, 'modelName') ?? node.name?.text, options: init.arguments[1] };
+    }
+    if (ts.isCallExpression(node)) return { modelName: this.str(node.arguments[0], mod), options: node.arguments[2] };
+    return undefined;
+  }
+
+  /** A constant string option of an options object (`{ as: 'players' }`), for the sink models. */
+  stringOption(options: ts.Expression | undefined, mod: ModuleInfo, key: string): string | undefined {
+    return this.option(options, mod, key);
   }
 
   /**

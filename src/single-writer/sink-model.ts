@@ -49,6 +49,8 @@ export interface SinkContext {
   facts: OrmFacts;
   hooks: FoldHooks;
   wrappers: Set<string>;
+  /** The files of the run, root-relative (empty where a caller has no run). */
+  projectFiles(): readonly string[];
   /** Marks a node (an inner call of a chain, a nested fragment) as handled by an outer sink. */
   consume(node: ts.Node): void;
 }

@@ -41,6 +41,8 @@ const perIndex = new WeakMap<ModuleIndex, { tracer: OriginTracer; facts: OrmFact
 export interface SinkOptions {
   /** Function or method names (configured `singleWriter.wrappers`) that forward their first argument as SQL. */
   wrappers: Set<string>;
+  /** The files of the run (root-relative): where project-wide declarations (Sequelize associations) are looked up. */
+  projectFiles?: () => readonly string[];
 }
 
 /**
@@ -99,7 +101,16 @@ export class SinkFinder {
   private context(mod: ModuleInfo): SinkContext {
     let ctx = this.contexts.get(mod);
     if (!ctx) {
-      ctx = { mod, index: this.index, tracer: this.tracer, facts: this.facts, hooks: this.hooks, wrappers: this.options.wrappers, consume: (n) => this.consumed.add(n) };
+      ctx = {
+        mod,
+        index: this.index,
+        tracer: this.tracer,
+        facts: this.facts,
+        hooks: this.hooks,
+        wrappers: this.options.wrappers,
+        projectFiles: this.options.projectFiles ?? (() => []),
+        consume: (n) => this.consumed.add(n),
+      };
       this.contexts.set(mod, ctx);
     }
     return ctx;

@@ -1,9 +1,11 @@
 import { ts } from '../../ts-analysis/typescript.js';
+import { unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { sequelizeToPostgres } from '../parameter-styles.js';
-import { constString, foldSql, receiverConfidence, type SinkContext, type SinkModel } from '../sink-model.js';
+import { constString, foldSql, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { MIXIN, mixinWrites, projectAssociations, type ModelRef, type ModelResolver } from './sequelize-associations.js';
 
 /**
  * Sequelize (and sequelize-typescript): models from `Model.init(…, { tableName })`,
@@ -11,8 +13,8 @@ import { constString, foldSql, receiverConfidence, type SinkContext, type SinkMo
  * as Sequelize names them when no table is given (pluralised); static writes
  * (`create/bulkCreate/update/destroy/upsert/increment/decrement/findOrCreate/truncate/restore`),
  * instance writes (`save/update/destroy/increment/decrement/restore` on an
- * instance found or built from a model), an association's `create<Name>()` on an
- * instance, `queryInterface.bulkInsert/…`, and
+ * instance found or built from a model), association mixins on an instance
+ * (`addX/setX/removeX/createX`, by the declared association), `queryInterface.bulkInsert/…`, and
  * `sequelize.query(sql)` with its `:name` replacements.
  */
 const PKG = /^(sequelize|sequelize-typescript|@sequelize\/core)$/;
@@ -49,18 +51,61 @@ function isSequelize(o: Origin): boolean {
   return o.root.k === 'package' && PKG.test(o.root.pkg);
 }
 
-/** The table of a model value: a class extending Model, a `define(…)` result, `sequelize.models.X`. */
-function modelTable(o: Origin, ctx: SinkContext): string | undefined {
+/** The declaration of a model value: a class extending Model, a `define(…)` result, `sequelize.models.X`. */
+function modelRefOf(o: Origin, ctx: SinkContext): ModelRef | undefined {
   if (o.root.k === 'class' && !o.steps.length) {
     const heritage = ctx.tracer.instanceOf(o.root.node, o.root.module, 0);
-    if (!isSequelize(heritage)) return undefined;
-    return ctx.facts.sequelizeTable(o.root.node, o.root.module);
+    return isSequelize(heritage) ? { node: o.root.node, mod: o.root.module } : undefined;
   }
   if (!isSequelize(o)) return undefined;
   const last = o.steps.at(-1);
-  if (last?.k === 'call' && last.name === 'define') return ctx.facts.sequelizeTable(last.node, ctx.mod);
+  if (last?.k === 'call' && last.name === 'define') return { node: last.node, mod: ctx.mod };
   const prev = o.steps.at(-2);
-  if (last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return ctx.facts.sequelizeTable(ts.factory.createCallExpression(ts.factory.createIdentifier('define'), undefined, [ts.factory.createStringLiteral(last.name)]), ctx.mod);
+  if (last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return { node: namedDefine(last.name), mod: ctx.mod };
+  return undefined;
+}
+
+/** `sequelize.models.user` names the model `user`: read as the `define('user')` that made it. */
+function namedDefine(name: string): ts.CallExpression {
+  return ts.factory.createCallExpression(ts.factory.createIdentifier('define'), undefined, [ts.factory.createStringLiteral(name)]);
+}
+
+function modelTable(o: Origin, ctx: SinkContext): string | undefined {
+  const ref = modelRefOf(o, ctx);
+  return ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+}
+
+/**
+ * A model as association declarations name it. Besides what modelRefOf traces:
+ * `this` in a model's `static associate(models)` (sequelize-cli's layout), and
+ * the models registry reached through an untyped parameter (`models.Task`,
+ * `sequelize.models.task` in express-example's `applyExtraSetup(sequelize)`),
+ * which names the model: the call itself (`hasMany`, `belongsTo`…) is what says Sequelize.
+ */
+const resolveModel: ModelResolver = (expr, ctx) => {
+  const e = unwrapExpression(expr);
+  if (e.kind === ts.SyntaxKind.ThisKeyword) {
+    let n: ts.Node | undefined = e.parent;
+    while (n && !ts.isClassLike(n)) n = n.parent;
+    return n ? modelRefOf({ root: { k: 'class', node: n as ts.ClassLikeDeclaration, module: ctx.mod }, steps: [] }, ctx) : undefined;
+  }
+  const o = ctx.tracer.of(expr, ctx.mod);
+  const traced = modelRefOf(o, ctx);
+  if (traced || o.root.k !== 'unknown') return traced;
+  const [first, second] = o.steps;
+  const viaRegistry = o.steps.length === 2 && first?.k === 'get' && first.name === 'models' && second?.k === 'get' ? second.name : undefined;
+  const viaModels = o.steps.length === 1 && first?.k === 'get' && o.root.name === 'models' ? first.name : undefined;
+  const name = viaRegistry ?? viaModels;
+  return name ? { node: namedDefine(name), mod: ctx.mod } : undefined;
+};
+
+/** The model of an instance: typed as one, or found or built by one. */
+function instanceModel(o: Origin, ctx: SinkContext): Origin | undefined {
+  const last = o.steps.at(-1);
+  if (last?.k === 'typed' && last.cls && isSequelize(o)) return { root: { k: 'class', node: last.cls, module: last.clsModule as ModuleInfo }, steps: [] };
+  const steps = last?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
+  const finder = steps.at(-1);
+  if (finder?.k === 'call' && finder.name && FINDERS.test(finder.name)) return { root: o.root, steps: steps.slice(0, -1) };
   return undefined;
 }
 
@@ -68,40 +113,36 @@ function modelTable(o: Origin, ctx: SinkContext): string | undefined {
 function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
   const last = o.steps.at(-1);
   if (last?.k === 'typed' && last.cls && isSequelize(o)) return ctx.facts.sequelizeTable(last.cls, last.clsModule as ModuleInfo);
-  const steps = last?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
-  const finder = steps.at(-1);
-  if (finder?.k === 'call' && finder.name && FINDERS.test(finder.name)) return modelTable({ root: o.root, steps: steps.slice(0, -1) }, ctx);
-  return undefined;
+  const model = instanceModel(o, ctx);
+  return model && modelTable(model, ctx);
 }
 
-/** An association's `create<Name>()` mixin: `orchestra.createInstrument({…})` inserts an instrument. */
-const CREATE_ASSOCIATED = /^create([A-Z][A-Za-z0-9_$]*)$/;
-
 /**
- * The table `create<Name>()` writes: the model named like the association
- * (`instrument`), named as Sequelize names it. An association declared with
- * another alias (`as: 'players'`) names the mixin after the alias, which this
- * syntax-only reading cannot tie to its model.
+ * An association mixin on an instance (`user.addPurchase(p)`, `expense.setUser(u)`):
+ * the writes its association makes (sequelize-associations.ts). With no declared
+ * association to go by, `create<Name>()` is read as inserting into the model named
+ * like it, and the other mixins are left alone: their table depends on the kind.
  */
-function associatedTable(name: string, ctx: SinkContext): string | undefined {
-  const model = name[0]!.toLowerCase() + name.slice(1);
-  return ctx.facts.sequelizeTable(ts.factory.createCallExpression(ts.factory.createIdentifier('define'), undefined, [ts.factory.createStringLiteral(model)]), ctx.mod);
+function mixinSinks(site: CallSite, o: Origin, ctx: SinkContext): Sink[] | undefined {
+  const method = site.method!;
+  const source = instanceTable(o, ctx);
+  if (source === undefined) return undefined;
+  const writes = mixinWrites(projectAssociations(ctx, resolveModel), source, method);
+  const created = /^create([A-Z].*)$/.exec(method);
+  const fallback = !writes && created ? ctx.facts.sequelizeTable(namedDefine(created[1]![0]!.toLowerCase() + created[1]!.slice(1)), ctx.mod) : undefined;
+  const all = writes ?? (fallback ? [{ table: fallback, operation: 'insert' as const }] : []);
+  return all.length ? all.map((w) => ({ kind: 'builder', node: site.node, via: `sequelize association ${method}()`, table: w.table, operation: w.operation, library: 'sequelize' })) : undefined;
 }
 
 export const sequelizeModel: SinkModel = {
   id: 'sequelize',
   methods: [...new Set([...STATIC.keys(), ...INSTANCE.keys(), ...QUERY_INTERFACE.keys(), 'query'])],
-  methodPattern: CREATE_ASSOCIATED,
+  methodPattern: MIXIN,
   call(site, ctx) {
     if (!site.receiver) return undefined;
     const method = site.method!;
     const o = ctx.tracer.of(site.receiver, ctx.mod);
-    const associated = CREATE_ASSOCIATED.exec(method);
-    if (associated) {
-      if (instanceTable(o, ctx) === undefined) return undefined;
-      const table = associatedTable(associated[1]!, ctx);
-      return table ? [{ kind: 'builder', node: site.node, via: `sequelize association ${method}()`, table, operation: 'insert', library: 'sequelize' }] : undefined;
-    }
+    if (MIXIN.test(method)) return mixinSinks(site, o, ctx);
     if (method === 'query') {
       if (!isSequelize(o) || !site.args[0]) return undefined;
       const f = foldSql(site.args[0], ctx);

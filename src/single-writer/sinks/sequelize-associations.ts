@@ -1,0 +1,147 @@
+import { ts } from '../../ts-analysis/typescript.js';
+import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
+import type { ModuleIndex, ModuleInfo } from '../../ts-analysis/module-index.js';
+import type { WriteOperation } from '../../sql/index.js';
+import { constString, type SinkContext } from '../sink-model.js';
+import { capitalise, pluralize, singularize } from '../inflect.js';
+
+/**
+ * Sequelize's association mixins: `A.hasMany(B)` gives every A instance
+ * `addB`, `setBs`, `removeB`, `createB`…, and what they write depends on the
+ * association, not on the name alone (from Sequelize v6's associations docs):
+ *
+ * | association | set… | add… / remove… | create… |
+ * | --- | --- | --- | --- |
+ * | `A.hasOne(B)` | UPDATE B | | INSERT B |
+ * | `A.belongsTo(B)` | UPDATE A | | INSERT B, UPDATE A |
+ * | `A.hasMany(B)` | UPDATE B | UPDATE B | INSERT B |
+ * | `A.belongsToMany(B, { through: T })` | INSERT/DELETE T | INSERT / DELETE T | INSERT B, INSERT T |
+ *
+ * The mixins are named after `as` (`{ as: 'purchases' }` or `{ as: { singular, plural } }`),
+ * else after B's model name, singular and plural as Sequelize inflects them.
+ */
+export type AssociationKind = 'hasOne' | 'belongsTo' | 'hasMany' | 'belongsToMany';
+
+export interface ModelRef {
+  node: ts.Node;
+  mod: ModuleInfo;
+}
+
+export interface Association {
+  kind: AssociationKind;
+  /** Tables of the declaring model (A), the associated model (B) and the join table (belongsToMany). */
+  source: string;
+  target: string;
+  through?: string;
+  /** Capitalised names the mixins carry: `Purchase`, `Purchases`. */
+  singular: string;
+  plural: string;
+}
+
+export interface MixinWrite {
+  table: string;
+  operation: WriteOperation;
+}
+
+const KINDS = new Set<string>(['hasOne', 'belongsTo', 'hasMany', 'belongsToMany']);
+export const MIXIN = /^(create|add|set|remove)([A-Z][A-Za-z0-9_$]*)$/;
+
+/** The writes `instance.<method>()` makes, for an instance of the model whose table is `source`. */
+export function mixinWrites(associations: readonly Association[], source: string, method: string): MixinWrite[] | undefined {
+  const m = MIXIN.exec(method);
+  if (!m) return undefined;
+  const verb = m[1]!;
+  const name = m[2]!;
+  const out: MixinWrite[] = [];
+  for (const a of associations) {
+    if (a.source !== source) continue;
+    const many = a.kind === 'hasMany' || a.kind === 'belongsToMany';
+    const named = verb === 'create' ? name === a.singular : verb === 'set' ? name === (many ? a.plural : a.singular) : many && (name === a.singular || name === a.plural);
+    if (!named) continue;
+    if (verb === 'create') out.push({ table: a.target, operation: 'insert' });
+    if (a.kind === 'belongsTo' && (verb === 'set' || verb === 'create')) out.push({ table: a.source, operation: 'update' });
+    else if (a.kind === 'belongsToMany') {
+      if (a.through) out.push({ table: a.through, operation: verb === 'remove' ? 'delete' : 'insert' });
+      if (a.through && verb === 'set') out.push({ table: a.through, operation: 'delete' });
+    } else if (verb !== 'create') out.push({ table: a.target, operation: 'update' });
+  }
+  return out.length ? out : undefined;
+}
+
+/** Resolves a model expression (`User`, `models.user`, `sequelize.models.user`) to its declaration. */
+export type ModelResolver = (expr: ts.Expression, ctx: SinkContext) => ModelRef | undefined;
+
+const perIndex = new WeakMap<ModuleIndex, Association[]>();
+
+/**
+ * Every association the run's files declare, read once per index (only when a
+ * mixin-like call on a model instance asks): `A.hasMany(B, options)` and its
+ * siblings, wherever they are (a model's `associate`, an `extra-setup.js`).
+ */
+export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolver): Association[] {
+  const hit = perIndex.get(ctx.index);
+  if (hit) return hit;
+  const found: Association[] = [];
+  perIndex.set(ctx.index, found);
+  for (const rel of ctx.projectFiles()) {
+    const mod = ctx.index.get(rel);
+    if (!mod) continue;
+    const here: SinkContext = { ...ctx, mod };
+    for (const call of mod.scopes.calls) {
+      if (!ts.isCallExpression(call)) continue;
+      const callee = unwrapExpression(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !KINDS.has(callee.name.text) || !call.arguments[0]) continue;
+      const a = readAssociation(callee.name.text as AssociationKind, callee.expression, call.arguments, here, resolveModel);
+      if (a) found.push(a);
+    }
+  }
+  return found;
+}
+
+function readAssociation(kind: AssociationKind, sourceExpr: ts.Expression, args: ts.NodeArray<ts.Expression>, ctx: SinkContext, resolveModel: ModelResolver): Association | undefined {
+  const source = resolveModel(sourceExpr, ctx);
+  const target = resolveModel(args[0]!, ctx);
+  if (!source || !target) return undefined;
+  const sourceTable = ctx.facts.sequelizeTable(source.node, source.mod);
+  const targetTable = ctx.facts.sequelizeTable(target.node, target.mod);
+  const targetName = ctx.facts.sequelizeModelName(target.node, target.mod);
+  if (!sourceTable || !targetTable) return undefined;
+  const options = objectLiteral(args[1]);
+  const names = mixinNames(kind, options, targetName, ctx);
+  if (!names) return undefined;
+  let through: string | undefined;
+  if (kind === 'belongsToMany') {
+    const t = options && ownProperty(options, 'through');
+    const model = t && objectLiteral(t) ? ownProperty(objectLiteral(t)!, 'model') : t;
+    // `through: 'user_projects'` names the join table as written; `through: UserProjects` is a model.
+    through = model && (constString(model, ctx) ?? tableOf(resolveModel(model, ctx), ctx));
+  }
+  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names };
+}
+
+function tableOf(ref: ModelRef | undefined, ctx: SinkContext): string | undefined {
+  return ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+}
+
+function mixinNames(kind: AssociationKind, options: ts.ObjectLiteralExpression | undefined, targetName: string | undefined, ctx: SinkContext): { singular: string; plural: string } | undefined {
+  const as = options && ownProperty(options, 'as');
+  const asObject = as && objectLiteral(as);
+  if (asObject) {
+    const singular = constString(ownProperty(asObject, 'singular'), ctx);
+    const plural = constString(ownProperty(asObject, 'plural'), ctx);
+    return singular && plural ? { singular: capitalise(singular), plural: capitalise(plural) } : undefined;
+  }
+  const alias = as && constString(as, ctx);
+  if (as && alias === undefined) return undefined;
+  const many = kind === 'hasMany' || kind === 'belongsToMany';
+  // An alias is the plural for the to-many associations and the singular for the others.
+  const base = alias ?? targetName;
+  if (!base) return undefined;
+  if (alias !== undefined) return many ? { singular: capitalise(singularize(alias)), plural: capitalise(alias) } : { singular: capitalise(alias), plural: capitalise(pluralize(alias)) };
+  return { singular: capitalise(singularize(base)), plural: capitalise(pluralize(base)) };
+}
+
+function objectLiteral(e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+  const u = e && unwrapExpression(e);
+  return u && ts.isObjectLiteralExpression(u) ? u : undefined;
+}
