@@ -2,6 +2,7 @@ import { ts } from './typescript.js';
 import { ownProperty, propertyNameText, unwrapExpression } from './const-value.js';
 import { isRequireCall, type ModuleIndex, type ModuleInfo, type Resolved } from './module-index.js';
 import { classAt, type Binding } from './scopes.js';
+import { expandoProperty, firstAssignment } from './assignments.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -156,7 +157,7 @@ export class OriginTracer {
         return r ? this.ofResolved(r, depth, name) : { root: { k: 'unknown', name }, steps: [] };
       }
       if (base.root.k === 'literal' && ts.isObjectLiteralExpression(base.root.node)) {
-        const v = ownProperty(base.root.node, name);
+        const v = ownProperty(base.root.node, name) ?? expandoProperty(base.root.node, base.root.module.sourceFile, name);
         if (v) return this.of(v, base.root.module, depth);
       }
     }
@@ -249,7 +250,12 @@ export class OriginTracer {
     if (b.type && !b.path) o = this.ofType(b.type, mod, depth);
     else if (b.iterates) o = withStep(this.of(b.iterates, mod, depth), { k: 'elem' });
     else if (b.initializer) o = this.of(b.initializer, mod, depth);
-    else return { root: { k: 'unknown', name: b.name }, steps: [] };
+    else {
+      // `let sequelize; if (…) sequelize = new Sequelize(a); else sequelize = new Sequelize(b);`
+      const assigned = b.path ? undefined : firstAssignment(mod, b, this.index);
+      if (!assigned) return { root: { k: 'unknown', name: b.name }, steps: [] };
+      o = this.of(assigned, mod, depth);
+    }
     if (o.root.k === 'unknown' && !o.steps.length && b.defaultValue) o = this.of(b.defaultValue, mod, depth);
     return this.followPath(o, b, depth);
   }

@@ -56,4 +56,30 @@ describe('content-hash cache', () => {
     expect(after.stats.cachedFiles).toBe(0);
     expect(after.findings.map(describeFinding)).toEqual(['src/use.ts:2 unresolved-import', 'src/use.ts:3 unverifiable-sql']);
   });
+
+  it('a Sequelize association edited in another file re-checks every file using its mixins, the second of them included', async () => {
+    const model = (name: string, table: string) =>
+      `const { Model, DataTypes } = require('sequelize');\nconst sequelize = require('./db');\nclass ${name} extends Model {}\n${name}.init({ n: DataTypes.INTEGER }, { sequelize, tableName: '${table}' });\nmodule.exports = ${name};\n`;
+    const use = (fn: string) => `const User = require('./user');\nasync function ${fn}(id, e) {\n  const user = await User.findByPk(id);\n  await user.addExpense(e);\n}\nmodule.exports = { ${fn} };\n`;
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6' } }),
+      'src/db.js': `const { Sequelize } = require('sequelize');\nmodule.exports = new Sequelize(process.env.DATABASE_URL);\n`,
+      'src/user.js': model('User', 'users'),
+      'src/expense.js': model('Expense', 'expenses'),
+      'src/associations.js': `const User = require('./user');\nconst Expense = require('./expense');\nUser.hasMany(Expense);\n`,
+      'src/a.js': use('a'),
+      'src/b.js': use('b'),
+    });
+    const cacheDir = join(root, '.finbrain', 'cache');
+    const run = () => analyzeSingleWriter({ root, ...DEFAULTS, cacheDir });
+    const expected = ['src/a.js:4 protected-write expenses update', 'src/b.js:4 protected-write expenses update'];
+    expect((await run()).findings.map(describeFinding)).toEqual(expected);
+    const cached = await run();
+    expect(cached.stats.cachedFiles).toBe(6);
+    expect(cached.findings.map(describeFinding)).toEqual(expected);
+    // Now a many-to-many through a join table: addExpense writes user_expenses, not expenses.
+    writeFileSync(join(root, 'src/associations.js'), `const User = require('./user');\nconst Expense = require('./expense');\nUser.belongsToMany(Expense, { through: 'user_expenses' });\n`);
+    expect((await run()).findings.map(describeFinding)).toEqual([]);
+  });
 });
+

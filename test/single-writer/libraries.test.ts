@@ -19,6 +19,7 @@ describe.each([
   ['typeorm'],
   ['sequelize'],
   ['sequelize-cjs'],
+  ['sequelize-cli'],
   ['mikro-orm'],
 ])('%s', (lib) => {
   it('finds exactly the marked writes (file, line, table, operation) and nothing on the look-alikes', async () => {

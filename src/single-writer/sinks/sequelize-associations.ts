@@ -71,18 +71,37 @@ export function mixinWrites(associations: readonly Association[], source: string
 /** Resolves a model expression (`User`, `models.user`, `sequelize.models.user`) to its declaration. */
 export type ModelResolver = (expr: ts.Expression, ctx: SinkContext) => ModelRef | undefined;
 
-const perIndex = new WeakMap<ModuleIndex, Association[]>();
+/**
+ * The models the run's files declare, by model name: classes set up by
+ * `X.init(attrs, { modelName })` or `@Table`, and `define('name', …)` calls.
+ * A registry (`models.Payment`, sequelize-cli's `db.Payment`) names a model; this
+ * finds its declaration and so its real table (a `tableName` included).
+ */
+export type ModelsByName = Map<string, ModelRef>;
+
+interface ProjectFacts {
+  models?: ModelsByName;
+  associations?: Association[];
+}
 
 /**
- * Every association the run's files declare, read once per index (only when a
- * mixin-like call on a model instance asks): `A.hasMany(B, options)` and its
- * siblings, wherever they are (a model's `associate`, an `extra-setup.js`).
+ * What a project-wide reading depends on is every file of the run: each file that
+ * uses it (not only the first, which did the reading) lists them as its cache
+ * dependencies, so an association edited elsewhere re-checks the files using it.
  */
-export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolver): Association[] {
-  const hit = perIndex.get(ctx.index);
-  if (hit) return hit;
-  const found: Association[] = [];
-  perIndex.set(ctx.index, found);
+function noteProjectRead(ctx: SinkContext): void {
+  ctx.index.noteAccess(ctx.projectFiles());
+}
+const perIndex = new WeakMap<ModuleIndex, ProjectFacts>();
+
+function factsOf(index: ModuleIndex): ProjectFacts {
+  let f = perIndex.get(index);
+  if (!f) perIndex.set(index, (f = {}));
+  return f;
+}
+
+/** Calls of the run's files named `names`, with the context of their module. */
+function* projectCalls(ctx: SinkContext, names: ReadonlySet<string>): Generator<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; ctx: SinkContext }> {
   for (const rel of ctx.projectFiles()) {
     const mod = ctx.index.get(rel);
     if (!mod) continue;
@@ -90,10 +109,41 @@ export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolve
     for (const call of mod.scopes.calls) {
       if (!ts.isCallExpression(call)) continue;
       const callee = unwrapExpression(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || !KINDS.has(callee.name.text) || !call.arguments[0]) continue;
-      const a = readAssociation(callee.name.text as AssociationKind, callee.expression, call.arguments, here, resolveModel);
-      if (a) found.push(a);
+      if (ts.isPropertyAccessExpression(callee) && names.has(callee.name.text)) yield { call, callee, ctx: here };
     }
+  }
+}
+
+const DECLARING = new Set(['init', 'define']);
+
+/** `resolveClass` traces a model class (`User`, `this`) without consulting the registry being built. */
+export function projectModels(ctx: SinkContext, resolveClass: ModelResolver): ModelsByName {
+  noteProjectRead(ctx);
+  const facts = factsOf(ctx.index);
+  if (facts.models) return facts.models;
+  const byName: ModelsByName = (facts.models = new Map());
+  for (const { call, callee, ctx: here } of projectCalls(ctx, DECLARING)) {
+    const ref = callee.name.text === 'define' ? (call.arguments[0] ? { node: call, mod: here.mod } : undefined) : call.arguments.length >= 2 ? resolveClass(callee.expression, here) : undefined;
+    const name = ref && ctx.facts.sequelizeModelName(ref.node, ref.mod);
+    if (ref && name && !byName.has(name)) byName.set(name, ref);
+  }
+  return byName;
+}
+
+/**
+ * Every association the run's files declare, read once per index (only when a
+ * mixin-like call on a model instance asks): `A.hasMany(B, options)` and its
+ * siblings, wherever they are (a model's `associate`, an `extra-setup.js`).
+ */
+export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolver): Association[] {
+  noteProjectRead(ctx);
+  const facts = factsOf(ctx.index);
+  if (facts.associations) return facts.associations;
+  const found: Association[] = (facts.associations = []);
+  for (const { call, callee, ctx: here } of projectCalls(ctx, KINDS)) {
+    if (!call.arguments[0]) continue;
+    const a = readAssociation(callee.name.text as AssociationKind, callee.expression, call.arguments, here, resolveModel);
+    if (a) found.push(a);
   }
   return found;
 }

@@ -1,11 +1,12 @@
 import { ts } from '../../ts-analysis/typescript.js';
 import { unwrapExpression } from '../../ts-analysis/const-value.js';
+import { classAt } from '../../ts-analysis/scopes.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { sequelizeToPostgres } from '../parameter-styles.js';
 import { constString, foldSql, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
-import { MIXIN, mixinWrites, projectAssociations, type ModelRef, type ModelResolver } from './sequelize-associations.js';
+import { MIXIN, mixinWrites, projectAssociations, projectModels, type ModelRef, type ModelResolver } from './sequelize-associations.js';
 
 /**
  * Sequelize (and sequelize-typescript): models from `Model.init(…, { tableName })`,
@@ -51,14 +52,21 @@ function isSequelize(o: Origin): boolean {
   return o.root.k === 'package' && PKG.test(o.root.pkg);
 }
 
-/** The declaration of a model value: a class extending Model, a `define(…)` result, `sequelize.models.X`. */
-function modelRefOf(o: Origin, ctx: SinkContext): ModelRef | undefined {
+/**
+ * The declaration of a model value: a class extending Model, a `define(…)` result,
+ * `sequelize.models.X`, or a model registry's member (`db.Payment`, where `db` is the
+ * object sequelize-cli's `models/index.js` fills at run time) named like a declared model.
+ */
+function modelRefOf(o: Origin, ctx: SinkContext, registry = true): ModelRef | undefined {
   if (o.root.k === 'class' && !o.steps.length) {
     const heritage = ctx.tracer.instanceOf(o.root.node, o.root.module, 0);
     return isSequelize(heritage) ? { node: o.root.node, mod: o.root.module } : undefined;
   }
-  if (!isSequelize(o)) return undefined;
   const last = o.steps.at(-1);
+  if (registry && o.root.k === 'literal' && o.steps.length === 1 && last?.k === 'get' && /^[A-Z]/.test(last.name)) {
+    return projectModels(ctx, resolveClass).get(last.name);
+  }
+  if (!isSequelize(o)) return undefined;
   if (last?.k === 'call' && last.name === 'define') return { node: last.node, mod: ctx.mod };
   const prev = o.steps.at(-2);
   if (last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return { node: namedDefine(last.name), mod: ctx.mod };
@@ -82,25 +90,27 @@ function modelTable(o: Origin, ctx: SinkContext): string | undefined {
  * `sequelize.models.task` in express-example's `applyExtraSetup(sequelize)`),
  * which names the model: the call itself (`hasMany`, `belongsTo`…) is what says Sequelize.
  */
-const resolveModel: ModelResolver = (expr, ctx) => {
+const resolveModel: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, true);
+const resolveClass: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, false);
+
+function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean): ModelRef | undefined {
   const e = unwrapExpression(expr);
   if (e.kind === ts.SyntaxKind.ThisKeyword) {
-    let n: ts.Node | undefined = e.parent;
-    while (n && !ts.isClassLike(n)) n = n.parent;
-    return n ? modelRefOf({ root: { k: 'class', node: n as ts.ClassLikeDeclaration, module: ctx.mod }, steps: [] }, ctx) : undefined;
+    const cls = classAt(ctx.mod.scopes, e.pos);
+    return cls ? modelRefOf({ root: { k: 'class', node: cls, module: ctx.mod }, steps: [] }, ctx, registry) : undefined;
   }
   const o = ctx.tracer.of(expr, ctx.mod);
-  const traced = modelRefOf(o, ctx);
-  if (traced || o.root.k !== 'unknown') return traced;
+  const traced = modelRefOf(o, ctx, registry);
+  if (traced || o.root.k !== 'unknown' || !registry) return traced;
   const [first, second] = o.steps;
   const viaRegistry = o.steps.length === 2 && first?.k === 'get' && first.name === 'models' && second?.k === 'get' ? second.name : undefined;
   const viaModels = o.steps.length === 1 && first?.k === 'get' && o.root.name === 'models' ? first.name : undefined;
   const name = viaRegistry ?? viaModels;
-  return name ? { node: namedDefine(name), mod: ctx.mod } : undefined;
-};
+  return name ? (projectModels(ctx, resolveClass).get(name) ?? { node: namedDefine(name), mod: ctx.mod }) : undefined;
+}
 
 /** The model of an instance: typed as one, or found or built by one. */
-function instanceModel(o: Origin, ctx: SinkContext): Origin | undefined {
+function instanceModel(o: Origin): Origin | undefined {
   const last = o.steps.at(-1);
   if (last?.k === 'typed' && last.cls && isSequelize(o)) return { root: { k: 'class', node: last.cls, module: last.clsModule as ModuleInfo }, steps: [] };
   const steps = last?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
@@ -113,7 +123,7 @@ function instanceModel(o: Origin, ctx: SinkContext): Origin | undefined {
 function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
   const last = o.steps.at(-1);
   if (last?.k === 'typed' && last.cls && isSequelize(o)) return ctx.facts.sequelizeTable(last.cls, last.clsModule as ModuleInfo);
-  const model = instanceModel(o, ctx);
+  const model = instanceModel(o);
   return model && modelTable(model, ctx);
 }
 
