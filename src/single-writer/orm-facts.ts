@@ -6,6 +6,7 @@ import { constValue, ownProperty, unwrapExpression } from '../ts-analysis/const-
 import { foldExpression, type FoldedText } from '../ts-analysis/fold.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import { pluralize, underscore } from './inflect.js';
+import { readSequelizeDefaults, type SequelizeDefaults } from './sequelize-defaults.js';
 
 /**
  * What the ORMs' own declarations say about tables: Prisma models from
@@ -130,7 +131,13 @@ export class OrmFacts {
   private prismaFacts?: PrismaFacts;
   private readonly tables = new Map<ts.Node, string | null>();
 
-  constructor(readonly index: ModuleIndex) {
+  private sequelizeDefaultsRead?: SequelizeDefaults;
+
+  constructor(
+    readonly index: ModuleIndex,
+    /** The run's files, for settings a whole project shares (Sequelize's `define` defaults). */
+    private readonly projectFiles: () => readonly string[] = () => [],
+  ) {
     const ws = index.resolver.workspace;
     // Generated folders are not in a fresh checkout: the client is Prisma's client, other generators' output is generated code.
     for (const g of prismaOutputs(ws.prismaSchemas)) index.resolver.addVirtualPackage(g.dir, g.client ? '@prisma/client' : `generated:${g.provider}`);
@@ -155,13 +162,21 @@ export class OrmFacts {
     return this.str(ownProperty(o, key), v.module);
   }
 
-  private optionBool(obj: ts.Expression | undefined, mod: ModuleInfo, key: string): boolean {
-    if (!obj) return false;
+  /** A `true`/`false` option; undefined when the object does not state it. */
+  private optionFlag(obj: ts.Expression | undefined, mod: ModuleInfo, key: string): boolean | undefined {
+    if (!obj) return undefined;
     const v = constValue(obj, mod, this.index);
-    if (v?.kind !== 'expr') return false;
+    if (v?.kind !== 'expr') return undefined;
     const o = unwrapExpression(v.expr);
     const p = ts.isObjectLiteralExpression(o) ? ownProperty(o, key) : undefined;
-    return p?.kind === ts.SyntaxKind.TrueKeyword;
+    return p?.kind === ts.SyntaxKind.TrueKeyword ? true : p?.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+  }
+
+  /** Read once per index; every table named with them depends on the files that state them. */
+  private sequelizeDefaults(): SequelizeDefaults {
+    const d = (this.sequelizeDefaultsRead ??= readSequelizeDefaults(this.index, this.projectFiles()));
+    this.index.noteAccess(d.files);
+    return d;
   }
 
   private qualify(table: string | undefined, schema: string | undefined): string | undefined {
@@ -208,16 +223,18 @@ export class OrmFacts {
    * Without a name: the model name pluralised (and underscored when `underscored`), as Sequelize does.
    */
   sequelizeTable(node: ts.Node, mod: ModuleInfo): string | undefined {
+    // Outside the memo: a file using a remembered table depends on the defaults as much as the first did.
+    const defaults = this.sequelizeDefaults();
     return this.memo(node, () => {
       const decl = this.sequelizeDeclaration(node, mod);
       if (!decl) return undefined;
       const { modelName, options } = decl;
       const explicit = this.option(options, mod, 'tableName');
-      const schema = this.option(options, mod, 'schema');
+      const schema = this.option(options, mod, 'schema') ?? defaults.schema;
       if (explicit) return this.qualify(explicit, schema);
       if (!modelName) return undefined;
-      const base = this.optionBool(options, mod, 'freezeTableName') ? modelName : pluralize(modelName);
-      return this.qualify(this.optionBool(options, mod, 'underscored') ? underscore(base) : base, schema);
+      const base = (this.optionFlag(options, mod, 'freezeTableName') ?? defaults.freezeTableName) ? modelName : pluralize(modelName);
+      return this.qualify((this.optionFlag(options, mod, 'underscored') ?? defaults.underscored) ? underscore(base) : base, schema);
     });
   }
 

@@ -68,7 +68,7 @@ export class SinkFinder {
     // One tracer and one set of ORM facts per index: callers may make a finder per file.
     let shared = perIndex.get(index);
     if (!shared) {
-      shared = { tracer: new OriginTracer(index), facts: new OrmFacts(index) };
+      shared = { tracer: new OriginTracer(index), facts: new OrmFacts(index, options.projectFiles) };
       perIndex.set(index, shared);
     }
     this.tracer = shared.tracer;

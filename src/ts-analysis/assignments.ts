@@ -1,4 +1,5 @@
 import { ts } from './typescript.js';
+import { unwrapExpression } from './const-value.js';
 import type { ModuleIndex, ModuleInfo } from './module-index.js';
 import type { Binding } from './scopes.js';
 
@@ -52,4 +53,24 @@ export function firstAssignment(mod: ModuleInfo, b: Binding, index: ModuleIndex)
   };
   visit(mod.sourceFile);
   return found;
+}
+
+/**
+ * The element an array pattern takes at `index` when the array is written out:
+ * `[a, b]`, or the array handed to `Promise.all` (whose result keeps the order).
+ */
+export function destructuredElement(init: ts.Expression, index: number): ts.Expression | undefined {
+  let e = unwrapExpression(init);
+  if (ts.isAwaitExpression(e)) e = unwrapExpression(e.expression);
+  if (ts.isCallExpression(e)) {
+    const c = unwrapExpression(e.expression);
+    const isAll = ts.isPropertyAccessExpression(c) && c.name.text === 'all' && ts.isIdentifier(c.expression) && c.expression.text === 'Promise';
+    e = isAll && e.arguments[0] ? unwrapExpression(e.arguments[0]) : e;
+  }
+  if (!ts.isArrayLiteralExpression(e)) return undefined;
+  const elements = e.elements;
+  // A spread before the index moves every later element: not read.
+  if (elements.slice(0, index + 1).some(ts.isSpreadElement)) return undefined;
+  const el = elements[index];
+  return el && !ts.isOmittedExpression(el) ? el : undefined;
 }

@@ -2,7 +2,7 @@ import { ts } from './typescript.js';
 import { ownProperty, propertyNameText, unwrapExpression } from './const-value.js';
 import { isRequireCall, type ModuleIndex, type ModuleInfo, type Resolved } from './module-index.js';
 import { classAt, type Binding } from './scopes.js';
-import { expandoProperty, firstAssignment } from './assignments.js';
+import { destructuredElement, expandoProperty, firstAssignment } from './assignments.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -249,8 +249,13 @@ export class OriginTracer {
     let o: Origin;
     if (b.type && !b.path) o = this.ofType(b.type, mod, depth);
     else if (b.iterates) o = withStep(this.of(b.iterates, mod, depth), { k: 'elem' });
-    else if (b.initializer) o = this.of(b.initializer, mod, depth);
-    else {
+    else if (b.initializer) {
+      // `const [user, article] = await Promise.all([User.findByPk(a), Article.findByPk(b)])`: each name is its own element.
+      const first = b.path?.[0];
+      const element = first?.k === 'index' ? destructuredElement(b.initializer, first.index) : undefined;
+      if (element) return this.followPath(this.of(element, mod, depth), { ...b, path: b.path!.slice(1) }, depth);
+      o = this.of(b.initializer, mod, depth);
+    } else {
       // `let sequelize; if (…) sequelize = new Sequelize(a); else sequelize = new Sequelize(b);`
       const assigned = b.path ? undefined : firstAssignment(mod, b, this.index);
       if (!assigned) return { root: { k: 'unknown', name: b.name }, steps: [] };

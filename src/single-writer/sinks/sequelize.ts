@@ -2,7 +2,7 @@ import { ts } from '../../ts-analysis/typescript.js';
 import { unwrapExpression } from '../../ts-analysis/const-value.js';
 import { classAt } from '../../ts-analysis/scopes.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
-import { lastName, type Origin } from '../../ts-analysis/origin.js';
+import { lastName, returnedExpression, type Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { sequelizeToPostgres } from '../parameter-styles.js';
 import { constString, foldSql, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
@@ -66,9 +66,11 @@ function modelRefOf(o: Origin, ctx: SinkContext, registry = true): ModelRef | un
   if (registry && o.root.k === 'literal' && o.steps.length === 1 && last?.k === 'get' && /^[A-Z]/.test(last.name)) {
     return projectModels(ctx, resolveClass).get(last.name);
   }
+  const prev = o.steps.at(-2);
+  // `req.app.get('sequelize').models.User`: Sequelize's registry reached through something untraced, naming a declared model.
+  if (registry && !isSequelize(o) && last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return projectModels(ctx, resolveClass).get(last.name);
   if (!isSequelize(o)) return undefined;
   if (last?.k === 'call' && last.name === 'define') return { node: last.node, mod: ctx.mod };
-  const prev = o.steps.at(-2);
   if (last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return { node: namedDefine(last.name), mod: ctx.mod };
   return undefined;
 }
@@ -93,7 +95,7 @@ function modelTable(o: Origin, ctx: SinkContext): string | undefined {
 const resolveModel: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, true);
 const resolveClass: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, false);
 
-function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean): ModelRef | undefined {
+function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean, depth = 0): ModelRef | undefined {
   const e = unwrapExpression(expr);
   if (e.kind === ts.SyntaxKind.ThisKeyword) {
     const cls = classAt(ctx.mod.scopes, e.pos);
@@ -101,7 +103,17 @@ function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean): Mo
   }
   const o = ctx.tracer.of(expr, ctx.mod);
   const traced = modelRefOf(o, ctx, registry);
-  if (traced || o.root.k !== 'unknown' || !registry) return traced;
+  if (traced || !registry) return traced;
+  // `const User = require('./user')(sequelize)`: what the definer returns (`return sequelize.define('User', …)`).
+  const only = o.steps[0];
+  if (o.root.k === 'function' && o.steps.length === 1 && only?.k === 'call') {
+    const ret = returnedExpression(o.root.node);
+    return ret && depth < 4 ? resolveIn(ret, { ...ctx, mod: o.root.module }, registry, depth + 1) : undefined;
+  }
+  const last = o.steps.at(-1);
+  // A definer's parameter is the connection: `sequelize.define('User', …)` names the model whatever the receiver.
+  if (last?.k === 'call' && last.name === 'define' && last.node.arguments[0]) return { node: last.node, mod: ctx.mod };
+  if (o.root.k !== 'unknown') return undefined;
   const [first, second] = o.steps;
   const viaRegistry = o.steps.length === 2 && first?.k === 'get' && first.name === 'models' && second?.k === 'get' ? second.name : undefined;
   const viaModels = o.steps.length === 1 && first?.k === 'get' && o.root.name === 'models' ? first.name : undefined;
@@ -109,13 +121,15 @@ function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean): Mo
   return name ? (projectModels(ctx, resolveClass).get(name) ?? { node: namedDefine(name), mod: ctx.mod }) : undefined;
 }
 
-/** The model of an instance: typed as one, or found or built by one. */
+/** The model of an instance: typed as one, found or built by one, or constructed with `new`. */
 function instanceModel(o: Origin): Origin | undefined {
   const last = o.steps.at(-1);
   if (last?.k === 'typed' && last.cls && isSequelize(o)) return { root: { k: 'class', node: last.cls, module: last.clsModule as ModuleInfo }, steps: [] };
   const steps = last?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
   const finder = steps.at(-1);
   if (finder?.k === 'call' && finder.name && FINDERS.test(finder.name)) return { root: o.root, steps: steps.slice(0, -1) };
+  // `new Expense({…})`, `new (db.models.Article)(…)`: an instance built by its model's constructor.
+  if (finder?.k === 'new') return { root: o.root, steps: steps.slice(0, -1) };
   return undefined;
 }
 

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { makeTree } from '../helpers/tmp.js';
+import { findings } from './fixtures.js';
+
+/**
+ * Sequelize as a larger Express service writes it (the layout of the Sequelize
+ * RealWorld example): one connection made with `define` defaults, model definers
+ * called with it, associations declared in the registry module, handlers reaching
+ * models through `req.app.get('sequelize').models`.
+ */
+const index = (define: string) => `const { Sequelize, DataTypes } = require('sequelize');
+
+function getSequelize() {
+  const params = { logging: false${define} };
+  const sequelize = new Sequelize(process.env.DATABASE_URL, params);
+  const User = require('./user')(sequelize);
+  const Expense = require('./expense')(sequelize);
+  const Receipt = require('./receipt')(sequelize);
+  const Tag = sequelize.define('Tag', { name: DataTypes.STRING });
+  const ExpenseTag = sequelize.define('ExpenseTag', { expenseId: DataTypes.INTEGER, tagId: DataTypes.INTEGER });
+  User.hasMany(Expense, { as: 'purchases', foreignKey: 'buyerId' });
+  Expense.belongsTo(User, { as: 'buyer', foreignKey: 'buyerId' });
+  Expense.hasOne(Receipt, { foreignKey: 'expenseId' });
+  Expense.belongsToMany(Tag, { through: ExpenseTag, foreignKey: 'expenseId', otherKey: 'tagId' });
+  return sequelize;
+}
+
+module.exports = { getSequelize };
+`;
+const definer = (name: string) => `const { DataTypes } = require('sequelize');
+
+module.exports = (sequelize) => {
+  const ${name} = sequelize.define('${name}', { amount: DataTypes.INTEGER });
+  return ${name};
+};
+`;
+const handlers = `const router = require('express').Router();
+
+router.post('/', async (req, res) => {
+  const models = req.app.get('sequelize').models;
+  await models.Expense.create(req.body);
+  const [user, expense, tag] = await Promise.all([
+    req.app.get('sequelize').models.User.findByPk(req.body.userId),
+    req.app.get('sequelize').models.Expense.findByPk(req.body.expenseId),
+    req.app.get('sequelize').models.Tag.findByPk(req.body.tagId),
+  ]);
+  await user.addPurchase(expense);
+  await expense.setBuyer(user);
+  await expense.createBuyer({ name: 'x' });
+  await expense.setReceipt(null);
+  await expense.addTag(tag);
+  await expense.removeTags([tag]);
+  await expense.getTags();
+  const draft = new (req.app.get('sequelize').models.Expense)(req.body);
+  await draft.save();
+  res.end();
+});
+
+module.exports = router;
+`;
+
+function service(define: string, extraConnection = '') {
+  return makeTree({
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '4', sequelize: '6' } }),
+    'models/index.js': index(define),
+    'models/user.js': definer('User'),
+    'models/expense.js': definer('Expense'),
+    'models/receipt.js': definer('Receipt'),
+    'api/expenses.js': handlers,
+    ...(extraConnection ? { 'scripts/other-db.js': extraConnection } : {}),
+  });
+}
+
+const options = (tables: string[]) => ({ protectedTables: tables, include: ['**/*.js'] });
+
+describe('Sequelize in an Express service', () => {
+  it('finds every write of the protected tables, with the names the define defaults give them', async () => {
+    const root = service(', define: { freezeTableName: true }');
+    expect(await findings(root, options(['Expense', 'ExpenseTag', 'Receipt']))).toEqual(
+      [
+        'api/expenses.js:5 protected-write Expense insert',
+        'api/expenses.js:11 protected-write Expense update',
+        'api/expenses.js:12 protected-write Expense update',
+        'api/expenses.js:13 protected-write Expense update',
+        'api/expenses.js:14 protected-write Receipt update',
+        'api/expenses.js:15 protected-write ExpenseTag insert',
+        'api/expenses.js:16 protected-write ExpenseTag delete',
+        'api/expenses.js:19 protected-write Expense insert',
+      ].sort(),
+    );
+  });
+
+  it('without the defaults, the tables are the pluralised names (and the singular ones are not written)', async () => {
+    const root = service('');
+    expect(await findings(root, options(['Expense', 'ExpenseTag']))).toEqual([]);
+    expect(await findings(root, options(['Expenses']))).toHaveLength(5);
+  });
+
+  it('two connections that disagree on freezeTableName: the default Sequelize applies (pluralised), not a guess', async () => {
+    const other = `const { Sequelize } = require('sequelize');\nmodule.exports = new Sequelize(process.env.OTHER_URL, { define: { freezeTableName: false } });\n`;
+    const root = service(', define: { freezeTableName: true }', other);
+    expect(await findings(root, options(['Expenses']))).toHaveLength(5);
+  });
+});
