@@ -101,4 +101,32 @@ describe('Sequelize in an Express service', () => {
     const root = service(', define: { freezeTableName: true }', other);
     expect(await findings(root, options(['Expenses']))).toHaveLength(5);
   });
+
+  it('models made by definer functions and re-exported (ESM): statics and instances, and define look-alikes are no models', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', type: 'module', dependencies: { sequelize: '6' } }),
+      'src/database/models/expense.model.js': `import { DataTypes } from 'sequelize';\n\nconst expenseModel = (sequelize) => {\n  const Expense = sequelize.define('Expense', { amount: { type: DataTypes.INTEGER, allowNull: false } });\n  return Expense;\n};\n\nexport default expenseModel;\n`,
+      'src/database/models/index.js': `export { default as expense } from './expense.model.js';\n`,
+      'src/database/index.js': `import Sequelize from 'sequelize';\nimport { expense as expenseModel } from './models/index.js';\n\nconst sequelize = new Sequelize(process.env.DATABASE_URL, { define: { underscored: true } });\nconst Expense = expenseModel(sequelize);\n\nexport { sequelize, Expense };\n`,
+      'src/services/expenses.js': [
+        `import { Expense } from '../database/index.js';`,
+        ``,
+        `export async function create(data) {`,
+        `  return Expense.create(data);`,
+        `}`,
+        `export async function rename(id, amount) {`,
+        `  const found = await Expense.findByPk(id);`,
+        `  found.amount = amount;`,
+        `  await found.save();`,
+        `  await Expense.destroy({ where: { id } });`,
+        `}`,
+        ``,
+      ].join('\n'),
+      'src/ui/widgets.js': `customElements.define('x-expense', class extends HTMLElement {});\nconst registry = { define: (name, spec) => spec };\nconst Widget = registry.define('Expense', { amount: 1 });\nexport const make = () => Widget.create({});\n`,
+    });
+    expect(await findings(root, options(['expenses']))).toEqual(
+      ['src/services/expenses.js:4 protected-write expenses insert', 'src/services/expenses.js:9 protected-write expenses insert', 'src/services/expenses.js:10 protected-write expenses delete'].sort(),
+    );
+  });
 });
+

@@ -57,12 +57,20 @@ function isSequelize(o: Origin): boolean {
  * `sequelize.models.X`, or a model registry's member (`db.Payment`, where `db` is the
  * object sequelize-cli's `models/index.js` fills at run time) named like a declared model.
  */
-function modelRefOf(o: Origin, ctx: SinkContext, registry = true): ModelRef | undefined {
+function modelRefOf(o: Origin, ctx: SinkContext, registry = true, depth = 0): ModelRef | undefined {
   if (o.root.k === 'class' && !o.steps.length) {
     const heritage = ctx.tracer.instanceOf(o.root.node, o.root.module, 0);
     return isSequelize(heritage) ? { node: o.root.node, mod: o.root.module } : undefined;
   }
   const last = o.steps.at(-1);
+  // `const User = userModel(sequelize)`: the model a definer function returns (`return sequelize.define('User', …)`).
+  if (o.root.k === 'function' && o.steps.length === 1 && last?.k === 'call' && depth < 3) {
+    const ret = returnedExpression(o.root.node);
+    const mod = o.root.module;
+    return ret && modelRefOf(ctx.tracer.of(ret, mod), { ...ctx, mod }, registry, depth + 1);
+  }
+  // A definer's parameter is the connection: `sequelize.define('User', { …attributes })` whatever the receiver.
+  if (o.root.k === 'unknown' && last?.k === 'call' && last.name === 'define' && isModelDefinition(last.node, ctx)) return { node: last.node, mod: ctx.mod };
   if (registry && o.root.k === 'literal' && o.steps.length === 1 && last?.k === 'get' && /^[A-Z]/.test(last.name)) {
     return projectModels(ctx, resolveClass).get(last.name);
   }
@@ -73,6 +81,12 @@ function modelRefOf(o: Origin, ctx: SinkContext, registry = true): ModelRef | un
   if (last?.k === 'call' && last.name === 'define') return { node: last.node, mod: ctx.mod };
   if (last?.k === 'get' && prev?.k === 'get' && prev.name === 'models') return { node: namedDefine(last.name), mod: ctx.mod };
   return undefined;
+}
+
+/** `define('Name', { …attributes }, options?)`: the shape of Sequelize's define, not of AMD's or customElements'. */
+function isModelDefinition(call: ts.CallExpression, ctx: SinkContext): boolean {
+  const attrs = call.arguments[1] && unwrapExpression(call.arguments[1]);
+  return constString(call.arguments[0], ctx) !== undefined && !!attrs && ts.isObjectLiteralExpression(attrs);
 }
 
 /** `sequelize.models.user` names the model `user`: read as the `define('user')` that made it. */
@@ -95,7 +109,7 @@ function modelTable(o: Origin, ctx: SinkContext): string | undefined {
 const resolveModel: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, true);
 const resolveClass: ModelResolver = (expr, ctx) => resolveIn(expr, ctx, false);
 
-function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean, depth = 0): ModelRef | undefined {
+function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean): ModelRef | undefined {
   const e = unwrapExpression(expr);
   if (e.kind === ts.SyntaxKind.ThisKeyword) {
     const cls = classAt(ctx.mod.scopes, e.pos);
@@ -104,15 +118,6 @@ function resolveIn(expr: ts.Expression, ctx: SinkContext, registry: boolean, dep
   const o = ctx.tracer.of(expr, ctx.mod);
   const traced = modelRefOf(o, ctx, registry);
   if (traced || !registry) return traced;
-  // `const User = require('./user')(sequelize)`: what the definer returns (`return sequelize.define('User', …)`).
-  const only = o.steps[0];
-  if (o.root.k === 'function' && o.steps.length === 1 && only?.k === 'call') {
-    const ret = returnedExpression(o.root.node);
-    return ret && depth < 4 ? resolveIn(ret, { ...ctx, mod: o.root.module }, registry, depth + 1) : undefined;
-  }
-  const last = o.steps.at(-1);
-  // A definer's parameter is the connection: `sequelize.define('User', …)` names the model whatever the receiver.
-  if (last?.k === 'call' && last.name === 'define' && last.node.arguments[0]) return { node: last.node, mod: ctx.mod };
   if (o.root.k !== 'unknown') return undefined;
   const [first, second] = o.steps;
   const viaRegistry = o.steps.length === 2 && first?.k === 'get' && first.name === 'models' && second?.k === 'get' ? second.name : undefined;
