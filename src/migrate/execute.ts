@@ -1,4 +1,4 @@
-import type { UmzugStorage } from 'umzug';
+import type { UmzugStorage } from './umzug.js';
 import { MigrationFailedError, type CompletedStep } from '../errors.js';
 import type { EventSink } from './events.js';
 import type { PlannedStep } from './plan.js';
@@ -36,7 +36,7 @@ export async function executePlan(plan: PlannedStep[], applied: string[], o: Run
     unlogMigration: async () => {},
   };
   // Loaded only when something runs: status and history start without it.
-  const { Umzug } = await import('umzug');
+  const { Umzug } = await import('./umzug.js');
   const umzug = new Umzug({
     migrations: plan.map((s) => ({ name: s.file.revision, path: s.file.path, up: () => run(s), down: () => run(s) })),
     storage,

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createScratchDatabase } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { chain } from '../helpers/revisions.js';
 import { makeTree } from '../helpers/tmp.js';
@@ -50,7 +51,7 @@ async function modulesLoadedBy(args: string[], files: Record<string, string>, en
   const dir = makeTree(files);
   const { preload, log } = recorder(dir);
   const r = await runCli(args, { cwd: dir, env: { ...env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
-  expect(r.stderr).toBe('');
+  expect(r.stderr, r.stderr).not.toMatch(/error/i);
   expect(r.code).toBe(0);
   return [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
 }
@@ -74,4 +75,18 @@ describe('what a migrate command loads', () => {
     // pg's load-time Cloudflare probe constructs a fetch Response on Node 20, which loads undici (src/db/load-pg.ts).
     expect(loaded.filter((u) => u.includes('undici'))).toEqual([]);
   });
+
+  it.runIf(process.env.TEST_DATABASE_URL)('migrate up: Umzug from the bundle without its command-line interface (no @rushstack, no z-schema)', async () => {
+    const scratch = await createScratchDatabase();
+    try {
+      const loaded = await modulesLoadedBy(['migrate', 'up'], chain(['a1']), { DATABASE_URL: scratch.url });
+      const packages = packagesIn(loaded);
+      expect(packages).toEqual(expect.arrayContaining(['libpg-query', 'pg']));
+      for (const unwanted of ['umzug', '@rushstack/ts-command-line', '@rushstack/node-core-library', 'z-schema', 'ts-morph', 'typescript', '@electric-sql/pglite']) expect(packages).not.toContain(unwanted);
+      expect(loaded.filter((u) => u.endsWith('/dist/src/migrate/umzug.js'))).toHaveLength(1);
+    } finally {
+      await scratch.drop();
+    }
+  });
 });
+
