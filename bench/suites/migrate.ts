@@ -20,6 +20,7 @@ const BIN = fileURLToPath(new URL('../../bin/finbrain.js', import.meta.url));
 const N = Number(process.env.BENCH_MIGRATIONS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const STATUS_RUNS = 5;
+const PAIRS = 3;
 /** Debian's interpreter, where apt-get put alembic (a pyenv python3 on PATH would not see it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -101,14 +102,17 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const msf = (ms: number) => `${Math.round(ms)} ms`;
 
 /**
- * CREATE DATABASE leaves the server writing in the background; a checkpoint
- * before each timed run lets every run start from the same quiet state.
+ * CREATE DATABASE leaves the server writing in the background; a checkpoint and
+ * a `sync` before each timed run let every run start from the same quiet state.
  */
 async function checkpoint(adminUrl: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   await c.query('CHECKPOINT').catch(() => {});
   await c.end();
+  // And the operating system's own write-back (the previous round's dropped databases, the
+  // WAL): flushed now, so it does not land in the middle of whichever run comes next.
+  spawnSync('sync', { stdio: 'ignore' });
 }
 
 function alembicAvailable(): boolean {
@@ -125,29 +129,46 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const rows: Record<'floor' | 'up' | 'status' | 'down' | 'alembicUp' | 'alembicCurrent', number[]> = { floor: [], up: [], status: [], down: [], alembicUp: [], alembicCurrent: [] };
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const dbs = await Promise.all(['fb_bench_floor', 'fb_bench_up', 'fb_bench_warm', ...(withAlembic ? ['fb_bench_alembic'] : [])].map((p) => scratchDatabase(ctx.adminUrl, p)));
-      const [floorDb, ourDb, warmDb, alembicDb] = dbs;
+      const dbs = await Promise.all(['fb_bench_up', 'fb_bench_warm', ...(withAlembic ? ['fb_bench_alembic'] : [])].map((p) => scratchDatabase(ctx.adminUrl, p)));
+      const [ourDb, warmDb, alembicDb] = dbs;
       try {
         // The first heavy writer after CREATE DATABASE runs measurably slower (fresh WAL segments):
         // an untimed pass of the floor script takes that hit, so neither timed run does.
         timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, warmDb!.url]);
         const env = { DATABASE_URL: ourDb!.url, NO_COLOR: '1' };
-        const floor = async () => {
-          await checkpoint(ctx.adminUrl);
-          rows.floor.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb!.url]));
-        };
-        const up = async () => {
-          await checkpoint(ctx.adminUrl);
-          rows.up.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env }));
-        };
-        // Alternate which goes first, so a machine that slows down or speeds up during a round favours neither.
-        if (round % 2) {
-          await floor();
-          await up();
-        } else {
-          await up();
-          await floor();
+        // A thousand commits wait on the disk, whose latency swings from run to run: a round times
+        // PAIRS floor/up pairs on fresh databases (the order alternating) and keeps each one's median.
+        const floors: number[] = [];
+        const ups: number[] = [];
+        for (let pair = 0; pair < PAIRS; pair++) {
+          const last = pair === PAIRS - 1;
+          const floorDb = await scratchDatabase(ctx.adminUrl, 'fb_bench_floor');
+          // The last pair migrates the round's database, which status and down then use.
+          const upDb = last ? undefined : await scratchDatabase(ctx.adminUrl, 'fb_bench_up_pair');
+          try {
+            const floor = async () => {
+              await checkpoint(ctx.adminUrl);
+              floors.push(timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', floorFile, floorDb.url]));
+            };
+            const up = async () => {
+              await checkpoint(ctx.adminUrl);
+              ups.push(timed(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env: upDb ? { ...env, DATABASE_URL: upDb.url } : env }));
+            };
+            // Alternate which goes first, so a machine that slows down or speeds up favours neither.
+            if ((round + pair) % 2) {
+              await floor();
+              await up();
+            } else {
+              await up();
+              await floor();
+            }
+          } finally {
+            await floorDb.drop();
+            await upDb?.drop();
+          }
         }
+        rows.floor.push(median(floors));
+        rows.up.push(median(ups));
         const aenv = alembicDb ? { ALEMBIC_URL: alembicDb.url.replace(/^postgres:/, 'postgresql:') } : undefined;
         if (aenv) {
           await checkpoint(ctx.adminUrl);
@@ -198,7 +219,7 @@ export async function migrateSuite(ctx: BenchContext): Promise<string> {
   const every = (k: keyof typeof rows, f: (n: number) => string) => (rows[k].length ? `${k} ${rows[k].map(f).join(', ')}` : '');
   return `## migrate: ${N} chained revisions (one CREATE TABLE each), real Postgres
 
-Median of ${ROUNDS} rounds (the floor and \`up\` alternate which runs first, each after a CHECKPOINT and an untimed warm-up pass; \`status\` and \`alembic current\` run ${STATUS_RUNS} times each per round, interleaved, and a round keeps their medians); "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
+Median of ${ROUNDS} rounds; a round times ${PAIRS} floor/\`up\` pairs on fresh databases (alternating which runs first, each after a CHECKPOINT, a \`sync\` and an untimed warm-up pass) and keeps each one's median; \`status\` and \`alembic current\` run ${STATUS_RUNS} times each per round, interleaved, and a round keeps their medians; "paired" is the median of the per-round ratios, which cancels the drift of a shared machine between rounds. Each round uses fresh databases, and every command is a whole process (Node or Python start-up included). The floor is \`psql -f\` of one file in one session: the ledger tables, then each revision as \`BEGIN; <its SQL>; <its ledger INSERT>; COMMIT;\` — exactly what \`migrate up\` sends for it. Alembic runs the equivalent generated project (same ids, \`op.execute\` of the same SQL, \`transaction_per_migration=True\`).
 
 ${table.join('\n')}
 
