@@ -123,8 +123,10 @@ describe('Sequelize in an Express service', () => {
         ``,
       ].join('\n'),
       'src/ui/widgets.js': `customElements.define('x-expense', class extends HTMLElement {});\nconst registry = { define: (name, spec) => spec };\nconst Widget = registry.define('Expense', { amount: 1 });\nexport const make = () => Widget.create({});\n`,
+      // An AMD module named like a table, and a registry of something else reached the Sequelize way.
+      'src/ui/amd.js': `define('Ledger', ['jquery'], function ($) { return {}; });\nrequirejs.define('Ledger', ['jquery'], function ($) { return {}; });\nexport const save = (api) => api.models.Ledger.create({});\n`,
     });
-    expect(await findings(root, options(['expenses']))).toEqual(
+    expect(await findings(root, options(['expenses', 'Ledger', 'Ledgers']))).toEqual(
       ['src/services/expenses.js:4 protected-write expenses insert', 'src/services/expenses.js:9 protected-write expenses insert', 'src/services/expenses.js:10 protected-write expenses delete'].sort(),
     );
   });

@@ -116,6 +116,13 @@ function* projectCalls(ctx: SinkContext, names: ReadonlySet<string>): Generator<
 
 const DECLARING = new Set(['init', 'define']);
 
+/** `define('Name', attributes, options?)`; not AMD's `define('name', [deps], factory)` nor `customElements.define('x-a', Class)`. */
+function definesAModel(call: ts.CallExpression): boolean {
+  const [name, attrs] = call.arguments.map(unwrapExpression);
+  if (!name || !attrs || !(ts.isStringLiteralLike(name) || ts.isIdentifier(name))) return false;
+  return !ts.isArrayLiteralExpression(attrs) && !ts.isClassExpression(attrs) && !ts.isFunctionLike(attrs);
+}
+
 /** `resolveClass` traces a model class (`User`, `this`) without consulting the registry being built. */
 export function projectModels(ctx: SinkContext, resolveClass: ModelResolver): ModelsByName {
   noteProjectRead(ctx);
@@ -123,7 +130,7 @@ export function projectModels(ctx: SinkContext, resolveClass: ModelResolver): Mo
   if (facts.models) return facts.models;
   const byName: ModelsByName = (facts.models = new Map());
   for (const { call, callee, ctx: here } of projectCalls(ctx, DECLARING)) {
-    const ref = callee.name.text === 'define' ? (call.arguments[0] ? { node: call, mod: here.mod } : undefined) : call.arguments.length >= 2 ? resolveClass(callee.expression, here) : undefined;
+    const ref = callee.name.text === 'define' ? (definesAModel(call) ? { node: call, mod: here.mod } : undefined) : call.arguments.length >= 2 ? resolveClass(callee.expression, here) : undefined;
     const name = ref && ctx.facts.sequelizeModelName(ref.node, ref.mod);
     if (ref && name && !byName.has(name)) byName.set(name, ref);
   }
