@@ -26,8 +26,8 @@ export function readSequelizeDefaults(index: ModuleIndex, files: readonly string
   const seen: Partial<Record<Setting, boolean | string | null>>[] = [];
   const holding: string[] = [];
   for (const rel of files) {
-    const mod = index.get(rel);
-    if (!mod || !mod.sourceFile.text.includes('Sequelize(')) continue;
+    const mod = index.getIfMentions(rel, /Sequelize\s*\(/);
+    if (!mod) continue;
     const before = seen.length;
     const visit = (n: ts.Node): void => {
       if (ts.isNewExpression(n) && isSequelizeName(n.expression)) seen.push(defineOptions(n, mod, index));

@@ -113,6 +113,19 @@ export class ModuleIndex {
     return this.modules.get(relPath) ?? undefined;
   }
 
+  /**
+   * A module whose text mentions `needle`, parsed; undefined (and not parsed) otherwise.
+   * For project-wide scans: worker shards each scan every file, so a file that cannot
+   * hold what is looked for must cost a read, not a parse.
+   */
+  getIfMentions(relPath: string, needle: RegExp): ModuleInfo | undefined {
+    const known = this.modules.get(relPath);
+    if (known !== undefined) return known && needle.test(known.sourceFile.text) ? this.get(relPath) : (this.noteAccess([relPath]), undefined);
+    const text = this.readText(relPath);
+    this.noteAccess([relPath]);
+    return text !== undefined && needle.test(text) ? this.get(relPath) : undefined;
+  }
+
   private build(relPath: string, text: string): ModuleInfo {
     return readModuleInfo(relPath, this.absOf(relPath), text);
   }

@@ -102,8 +102,9 @@ function factsOf(index: ModuleIndex): ProjectFacts {
 
 /** Calls of the run's files named `names`, with the context of their module. */
 function* projectCalls(ctx: SinkContext, names: ReadonlySet<string>): Generator<{ call: ts.CallExpression; callee: ts.PropertyAccessExpression; ctx: SinkContext }> {
+  const mentions = new RegExp(`\\.\\s*(?:${[...names].join('|')})\\b`);
   for (const rel of ctx.projectFiles()) {
-    const mod = ctx.index.get(rel);
+    const mod = ctx.index.getIfMentions(rel, mentions);
     if (!mod) continue;
     const here: SinkContext = { ...ctx, mod };
     for (const call of mod.scopes.calls) {
