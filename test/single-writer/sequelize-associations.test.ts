@@ -130,5 +130,40 @@ describe('Sequelize in an Express service', () => {
       ['src/services/expenses.js:4 protected-write expenses insert', 'src/services/expenses.js:9 protected-write expenses insert', 'src/services/expenses.js:10 protected-write expenses delete'].sort(),
     );
   });
+
+  it('a mixin or the connection reached another way is still a write: computed names, Reflect.apply, Model.sequelize', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6' } }),
+      'src/models.js': [
+        `const { Sequelize, Model, DataTypes } = require('sequelize');`,
+        `const sequelize = new Sequelize(process.env.DATABASE_URL);`,
+        `class User extends Model {}`,
+        `User.init({ name: DataTypes.STRING }, { sequelize, tableName: 'users' });`,
+        `class Expense extends Model {}`,
+        `Expense.init({ amount: DataTypes.INTEGER }, { sequelize, tableName: 'expenses' });`,
+        `User.hasMany(Expense);`,
+        `module.exports = { sequelize, User, Expense };`,
+        ``,
+      ].join('\n'),
+      'src/evade.js': [
+        `const { User, Expense } = require('./models');`,
+        ``,
+        `async function evade(id, e) {`,
+        `  await Expense.sequelize.query('DELETE FROM expenses');`,
+        `  const user = await User.findByPk(id);`,
+        `  await user['addExpense'](e);`,
+        `  await Reflect.apply(user.addExpense, user, [e]);`,
+        `  const add = 'add' + 'Expense';`,
+        `  await user[add](e);`,
+        `  await user.sequelize.query('UPDATE expenses SET amount = 0');`,
+        `  await Expense.build({ amount: 1 }).save();`,
+        `}`,
+        `module.exports = { evade };`,
+        ``,
+      ].join('\n'),
+    });
+    const lines = (await findings(root, options(['expenses']))).map((f) => Number(/:(\d+) /.exec(f)![1]));
+    expect(lines.sort((a, b) => a - b)).toEqual([4, 6, 7, 9, 10, 11]);
+  });
 });
 
