@@ -165,5 +165,79 @@ describe('Sequelize in an Express service', () => {
     const lines = (await findings(root, options(['expenses']))).map((f) => Number(/:(\d+) /.exec(f)![1]));
     expect(lines.sort((a, b) => a - b)).toEqual([4, 6, 7, 9, 10, 11]);
   });
+
+  it('sequelize-typescript: associations declared by decorators, written through $add/$set/$remove/$create', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6', 'sequelize-typescript': '2' } }),
+      'src/models/user.model.ts': [
+        `import { Column, HasMany, Model, Table } from 'sequelize-typescript';`,
+        `import { Expense } from './expense.model';`,
+        ``,
+        `@Table({ tableName: 'users' })`,
+        `export class User extends Model {`,
+        `  @Column name!: string;`,
+        ``,
+        `  @HasMany(() => Expense)`,
+        `  purchases!: Expense[];`,
+        `}`,
+        ``,
+      ].join('\n'),
+      'src/models/expense.model.ts': [
+        `import { BelongsTo, BelongsToMany, Column, ForeignKey, Model, Table } from 'sequelize-typescript';`,
+        `import { User } from './user.model';`,
+        ``,
+        `@Table({ tableName: 'tags' })`,
+        `export class Tag extends Model {`,
+        `  @Column label!: string;`,
+        `}`,
+        ``,
+        `@Table({ tableName: 'expenses' })`,
+        `export class Expense extends Model {`,
+        `  @ForeignKey(() => User) @Column userId!: number;`,
+        `  @BelongsTo(() => User) buyer!: User;`,
+        `  @BelongsToMany(() => Tag, () => ExpenseTag) tags!: Tag[];`,
+        `}`,
+        ``,
+        `@Table({ tableName: 'expense_tags' })`,
+        `export class ExpenseTag extends Model {`,
+        `  @ForeignKey(() => Expense) @Column expenseId!: number;`,
+        `  @ForeignKey(() => Tag) @Column tagId!: number;`,
+        `}`,
+        ``,
+      ].join('\n'),
+      'src/services/expenses.ts': [
+        `import { Expense, Tag } from '../models/expense.model';`,
+        `import { User } from '../models/user.model';`,
+        ``,
+        `export async function reassign(id: number, tagId: number) {`,
+        `  const user = await User.findByPk(id);`,
+        `  const expense = await Expense.findByPk(id);`,
+        `  const tag = await Tag.findByPk(tagId);`,
+        `  if (!user || !expense || !tag) return;`,
+        `  await user.$add('purchase', expense);`,
+        `  await user.$set('purchases', [expense]);`,
+        `  await user.$create('purchase', { amount: 1 });`,
+        `  await expense.$set('buyer', user);`,
+        `  await expense.$add('tags', [tag]);`,
+        `  await expense.$remove('tag', tag);`,
+        `  await expense.$get('tags');`,
+        `  await expense.$count('tags');`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    const include = { include: ['src/**/*.ts'] };
+    expect(await findings(root, { ...options(['expenses']), ...include })).toEqual(
+      [
+        'src/services/expenses.ts:9 protected-write expenses update',
+        'src/services/expenses.ts:10 protected-write expenses update',
+        'src/services/expenses.ts:11 protected-write expenses insert',
+        'src/services/expenses.ts:12 protected-write expenses update',
+      ].sort(),
+    );
+    expect(await findings(root, { ...options(['expense_tags']), ...include })).toEqual(
+      ['src/services/expenses.ts:13 protected-write expense_tags insert', 'src/services/expenses.ts:14 protected-write expense_tags delete'].sort(),
+    );
+  });
 });
 

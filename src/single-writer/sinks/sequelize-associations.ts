@@ -153,7 +153,67 @@ export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolve
     const a = readAssociation(callee.name.text as AssociationKind, callee.expression, call.arguments, here, resolveModel);
     if (a) found.push(a);
   }
+  found.push(...decoratedAssociations(ctx, resolveModel));
   return found;
+}
+
+const DECORATORS: Record<string, AssociationKind> = { HasOne: 'hasOne', BelongsTo: 'belongsTo', HasMany: 'hasMany', BelongsToMany: 'belongsToMany' };
+
+/**
+ * sequelize-typescript declares associations on the model's properties:
+ * `@HasMany(() => Expense) purchases: Expense[]` is `User.hasMany(Expense, { as: 'purchases' })`,
+ * and `@BelongsToMany(() => Tag, () => ExpenseTag)` names its join model second.
+ */
+function decoratedAssociations(ctx: SinkContext, resolveModel: ModelResolver): Association[] {
+  const out: Association[] = [];
+  for (const rel of ctx.projectFiles()) {
+    const mod = ctx.index.getIfMentions(rel, /@(HasOne|BelongsTo|HasMany)\b/);
+    if (!mod) continue;
+    const here: SinkContext = { ...ctx, mod };
+    const visit = (n: ts.Node): void => {
+      if (ts.isClassLike(n)) {
+        for (const member of n.members) {
+          if (!ts.isPropertyDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
+          for (const d of ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : []) {
+            const e = d.expression;
+            const callee = ts.isCallExpression(e) ? unwrapExpression(e.expression) : undefined;
+            const kind = callee && ts.isIdentifier(callee) ? DECORATORS[callee.text] : undefined;
+            if (!kind || !ts.isCallExpression(e)) continue;
+            const a = readDecorated(kind, n, member.name.text, e.arguments, here, resolveModel);
+            if (a) out.push(a);
+          }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(mod.sourceFile);
+  }
+  return out;
+}
+
+function readDecorated(kind: AssociationKind, cls: ts.ClassLikeDeclaration, property: string, args: ts.NodeArray<ts.Expression>, ctx: SinkContext, resolveModel: ModelResolver): Association | undefined {
+  const sourceTable = ctx.facts.sequelizeTable(cls, ctx.mod);
+  const target = modelOfThunk(args[0], ctx, resolveModel);
+  const targetTable = target && ctx.facts.sequelizeTable(target.node, target.mod);
+  if (!sourceTable || !targetTable) return undefined;
+  const many = kind === 'hasMany' || kind === 'belongsToMany';
+  const names = many ? { singular: capitalise(singularize(property)), plural: capitalise(property) } : { singular: capitalise(property), plural: capitalise(pluralize(property)) };
+  let through: string | undefined;
+  if (kind === 'belongsToMany' && args[1]) {
+    const options = objectLiteral(args[1]);
+    const t = options ? ownProperty(options, 'through') : args[1];
+    const model = t && (objectLiteral(t) ? ownProperty(objectLiteral(t)!, 'model') : t);
+    through = model && (constString(model, ctx) ?? tableOf(modelOfThunk(model, ctx, resolveModel), ctx));
+  }
+  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names };
+}
+
+/** `() => Expense` (or `Expense`): the model it names. */
+function modelOfThunk(e: ts.Expression | undefined, ctx: SinkContext, resolveModel: ModelResolver): ModelRef | undefined {
+  const u = e && unwrapExpression(e);
+  if (!u) return undefined;
+  const body = ts.isArrowFunction(u) && !ts.isBlock(u.body) ? u.body : u;
+  return resolveModel(body, ctx);
 }
 
 function readAssociation(kind: AssociationKind, sourceExpr: ts.Expression, args: ts.NodeArray<ts.Expression>, ctx: SinkContext, resolveModel: ModelResolver): Association | undefined {

@@ -146,6 +146,16 @@ function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
   return model && modelTable(model, ctx);
 }
 
+/** sequelize-typescript's `$add('purchase', e)` is the mixin `addPurchase(e)`. */
+const TS_MIXIN = /^\$(add|set|remove|create)$/;
+
+function mixinName(site: CallSite, ctx: SinkContext): string | undefined {
+  const m = TS_MIXIN.exec(site.method!);
+  if (!m) return site.method;
+  const name = constString(site.args[0], ctx);
+  return name ? `${m[1]}${name.charAt(0).toUpperCase()}${name.slice(1)}` : undefined;
+}
+
 /**
  * An association mixin on an instance (`user.addPurchase(p)`, `expense.setUser(u)`):
  * the writes its association makes (sequelize-associations.ts). With no declared
@@ -153,7 +163,8 @@ function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
  * like it, and the other mixins are left alone: their table depends on the kind.
  */
 function mixinSinks(site: CallSite, o: Origin, ctx: SinkContext): Sink[] | undefined {
-  const method = site.method!;
+  const method = mixinName(site, ctx);
+  if (!method) return undefined;
   const source = instanceTable(o, ctx);
   if (source === undefined) return undefined;
   const writes = mixinWrites(projectAssociations(ctx, resolveModel), source, method);
@@ -165,13 +176,13 @@ function mixinSinks(site: CallSite, o: Origin, ctx: SinkContext): Sink[] | undef
 
 export const sequelizeModel: SinkModel = {
   id: 'sequelize',
-  methods: [...new Set([...STATIC.keys(), ...INSTANCE.keys(), ...QUERY_INTERFACE.keys(), 'query'])],
+  methods: [...new Set([...STATIC.keys(), ...INSTANCE.keys(), ...QUERY_INTERFACE.keys(), 'query', '$add', '$set', '$remove', '$create'])],
   methodPattern: MIXIN,
   call(site, ctx) {
     if (!site.receiver) return undefined;
     const method = site.method!;
     const o = ctx.tracer.of(site.receiver, ctx.mod);
-    if (MIXIN.test(method)) return mixinSinks(site, o, ctx);
+    if (MIXIN.test(method) || TS_MIXIN.test(method)) return mixinSinks(site, o, ctx);
     if (method === 'query') {
       if (!isSequelize(o) || !site.args[0]) return undefined;
       const f = foldSql(site.args[0], ctx);
