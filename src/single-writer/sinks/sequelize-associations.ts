@@ -2,7 +2,8 @@ import { ts } from '../../ts-analysis/typescript.js';
 import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { ModuleIndex, ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { WriteOperation } from '../../sql/index.js';
-import { constString, type SinkContext } from '../sink-model.js';
+import { calleeName, constString, type SinkContext } from '../sink-model.js';
+import { decorator } from '../orm-facts.js';
 import { capitalise, pluralize, singularize } from '../inflect.js';
 
 /**
@@ -44,6 +45,7 @@ export interface MixinWrite {
 }
 
 const KINDS = new Set<string>(['hasOne', 'belongsTo', 'hasMany', 'belongsToMany']);
+const toMany = (kind: AssociationKind) => kind === 'hasMany' || kind === 'belongsToMany';
 export const MIXIN = /^(create|add|set|remove)([A-Z][A-Za-z0-9_$]*)$/;
 
 /** The writes `instance.<method>()` makes, for an instance of the model whose table is `source`. */
@@ -55,7 +57,7 @@ export function mixinWrites(associations: readonly Association[], source: string
   const out: MixinWrite[] = [];
   for (const a of associations) {
     if (a.source !== source) continue;
-    const many = a.kind === 'hasMany' || a.kind === 'belongsToMany';
+    const many = toMany(a.kind);
     const named = verb === 'create' ? name === a.singular : verb === 'set' ? name === (many ? a.plural : a.singular) : many && (name === a.singular || name === a.plural);
     if (!named) continue;
     if (verb === 'create') out.push({ table: a.target, operation: 'insert' });
@@ -158,6 +160,7 @@ export function projectAssociations(ctx: SinkContext, resolveModel: ModelResolve
 }
 
 const DECORATORS: Record<string, AssociationKind> = { HasOne: 'hasOne', BelongsTo: 'belongsTo', HasMany: 'hasMany', BelongsToMany: 'belongsToMany' };
+const DECORATOR_NAMES = /^(HasOne|BelongsTo|HasMany|BelongsToMany)$/;
 
 /**
  * sequelize-typescript declares associations on the model's properties:
@@ -173,15 +176,10 @@ function decoratedAssociations(ctx: SinkContext, resolveModel: ModelResolver): A
     const visit = (n: ts.Node): void => {
       if (ts.isClassLike(n)) {
         for (const member of n.members) {
-          if (!ts.isPropertyDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
-          for (const d of ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : []) {
-            const e = d.expression;
-            const callee = ts.isCallExpression(e) ? unwrapExpression(e.expression) : undefined;
-            const kind = callee && ts.isIdentifier(callee) ? DECORATORS[callee.text] : undefined;
-            if (!kind || !ts.isCallExpression(e)) continue;
-            const a = readDecorated(kind, n, member.name.text, e.arguments, here, resolveModel);
-            if (a) out.push(a);
-          }
+          const d = ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) ? decorator(member, DECORATOR_NAMES) : undefined;
+          if (!d) continue;
+          const a = readDecorated(DECORATORS[calleeName(d.expression)]!, n, (member.name as ts.Identifier).text, d.arguments, here, resolveModel);
+          if (a) out.push(a);
         }
       }
       ts.forEachChild(n, visit);
@@ -193,19 +191,11 @@ function decoratedAssociations(ctx: SinkContext, resolveModel: ModelResolver): A
 
 function readDecorated(kind: AssociationKind, cls: ts.ClassLikeDeclaration, property: string, args: ts.NodeArray<ts.Expression>, ctx: SinkContext, resolveModel: ModelResolver): Association | undefined {
   const sourceTable = ctx.facts.sequelizeTable(cls, ctx.mod);
-  const target = modelOfThunk(args[0], ctx, resolveModel);
-  const targetTable = target && ctx.facts.sequelizeTable(target.node, target.mod);
+  const targetTable = tableOf(modelOfThunk(args[0], ctx, resolveModel), ctx);
   if (!sourceTable || !targetTable) return undefined;
-  const many = kind === 'hasMany' || kind === 'belongsToMany';
-  const names = many ? { singular: capitalise(singularize(property)), plural: capitalise(property) } : { singular: capitalise(property), plural: capitalise(pluralize(property)) };
-  let through: string | undefined;
-  if (kind === 'belongsToMany' && args[1]) {
-    const options = objectLiteral(args[1]);
-    const t = options ? ownProperty(options, 'through') : args[1];
-    const model = t && (objectLiteral(t) ? ownProperty(objectLiteral(t)!, 'model') : t);
-    through = model && (constString(model, ctx) ?? tableOf(modelOfThunk(model, ctx, resolveModel), ctx));
-  }
-  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names };
+  // The second argument of @BelongsToMany is the join model, or options holding it as `through`.
+  const through = kind === 'belongsToMany' && args[1] ? throughTable(objectLiteral(args[1]) ? ownProperty(objectLiteral(args[1])!, 'through') : args[1], ctx, resolveModel) : undefined;
+  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...namesFromAlias(property, toMany(kind)) };
 }
 
 /** `() => Expense` (or `Expense`): the model it names. */
@@ -219,44 +209,49 @@ function modelOfThunk(e: ts.Expression | undefined, ctx: SinkContext, resolveMod
 function readAssociation(kind: AssociationKind, sourceExpr: ts.Expression, args: ts.NodeArray<ts.Expression>, ctx: SinkContext, resolveModel: ModelResolver): Association | undefined {
   const source = resolveModel(sourceExpr, ctx);
   const target = resolveModel(args[0]!, ctx);
-  if (!source || !target) return undefined;
-  const sourceTable = ctx.facts.sequelizeTable(source.node, source.mod);
-  const targetTable = ctx.facts.sequelizeTable(target.node, target.mod);
-  const targetName = ctx.facts.sequelizeModelName(target.node, target.mod);
+  const sourceTable = tableOf(source, ctx);
+  const targetTable = tableOf(target, ctx);
   if (!sourceTable || !targetTable) return undefined;
   const options = objectLiteral(args[1]);
-  const names = mixinNames(kind, options, targetName, ctx);
+  const names = mixinNames(kind, options, ctx.facts.sequelizeModelName(target!.node, target!.mod), ctx);
   if (!names) return undefined;
-  let through: string | undefined;
-  if (kind === 'belongsToMany') {
-    const t = options && ownProperty(options, 'through');
-    const model = t && objectLiteral(t) ? ownProperty(objectLiteral(t)!, 'model') : t;
-    // `through: 'user_projects'` names the join table as written; `through: UserProjects` is a model.
-    through = model && (constString(model, ctx) ?? tableOf(resolveModel(model, ctx), ctx));
-  }
+  const through = kind === 'belongsToMany' && options ? throughTable(ownProperty(options, 'through'), ctx, resolveModel) : undefined;
   return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names };
+}
+
+/**
+ * The join table of a many-to-many: `'user_projects'` as written, or the table of the
+ * join model (`UserProjects`, `() => UserProjects`, `{ model: UserProjects }`).
+ */
+function throughTable(t: ts.Expression | undefined, ctx: SinkContext, resolveModel: ModelResolver): string | undefined {
+  const wrapped = objectLiteral(t);
+  const model = wrapped ? ownProperty(wrapped, 'model') : t;
+  return model && (constString(model, ctx) ?? tableOf(modelOfThunk(model, ctx, resolveModel), ctx));
 }
 
 function tableOf(ref: ModelRef | undefined, ctx: SinkContext): string | undefined {
   return ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
 }
 
+/** `as: 'purchases'` / `{ singular, plural }`, else the target model's name, inflected as Sequelize does. */
 function mixinNames(kind: AssociationKind, options: ts.ObjectLiteralExpression | undefined, targetName: string | undefined, ctx: SinkContext): { singular: string; plural: string } | undefined {
   const as = options && ownProperty(options, 'as');
-  const asObject = as && objectLiteral(as);
+  const asObject = objectLiteral(as);
   if (asObject) {
     const singular = constString(ownProperty(asObject, 'singular'), ctx);
     const plural = constString(ownProperty(asObject, 'plural'), ctx);
     return singular && plural ? { singular: capitalise(singular), plural: capitalise(plural) } : undefined;
   }
-  const alias = as && constString(as, ctx);
-  if (as && alias === undefined) return undefined;
-  const many = kind === 'hasMany' || kind === 'belongsToMany';
-  // An alias is the plural for the to-many associations and the singular for the others.
-  const base = alias ?? targetName;
-  if (!base) return undefined;
-  if (alias !== undefined) return many ? { singular: capitalise(singularize(alias)), plural: capitalise(alias) } : { singular: capitalise(alias), plural: capitalise(pluralize(alias)) };
-  return { singular: capitalise(singularize(base)), plural: capitalise(pluralize(base)) };
+  if (as) {
+    const alias = constString(as, ctx);
+    return alias === undefined ? undefined : namesFromAlias(alias, toMany(kind));
+  }
+  return targetName ? { singular: capitalise(singularize(targetName)), plural: capitalise(pluralize(targetName)) } : undefined;
+}
+
+/** An alias is the plural of a to-many association and the singular of the others. */
+function namesFromAlias(alias: string, many: boolean): { singular: string; plural: string } {
+  return many ? { singular: capitalise(singularize(alias)), plural: capitalise(alias) } : { singular: capitalise(alias), plural: capitalise(pluralize(alias)) };
 }
 
 function objectLiteral(e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
