@@ -6,6 +6,7 @@ import { lastName, returnedExpression, type Origin } from '../../ts-analysis/ori
 import type { WriteOperation } from '../../sql/index.js';
 import { sequelizeToPostgres } from '../parameter-styles.js';
 import { constString, foldSql, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { capitalise } from '../inflect.js';
 import { MIXIN, mixinWrites, projectAssociations, projectModels, type ModelRef, type ModelResolver } from './sequelize-associations.js';
 
 /**
@@ -153,7 +154,7 @@ function mixinName(site: CallSite, ctx: SinkContext): string | undefined {
   const m = TS_MIXIN.exec(site.method!);
   if (!m) return site.method;
   const name = constString(site.args[0], ctx);
-  return name ? `${m[1]}${name.charAt(0).toUpperCase()}${name.slice(1)}` : undefined;
+  return name ? `${m[1]}${capitalise(name)}` : undefined;
 }
 
 /**
@@ -168,8 +169,8 @@ function mixinSinks(site: CallSite, o: Origin, ctx: SinkContext): Sink[] | undef
   const source = instanceTable(o, ctx);
   if (source === undefined) return undefined;
   const writes = mixinWrites(projectAssociations(ctx, resolveModel), source, method);
-  const created = /^create([A-Z].*)$/.exec(method);
-  const fallback = !writes && created ? ctx.facts.sequelizeTable(namedDefine(created[1]![0]!.toLowerCase() + created[1]!.slice(1)), ctx.mod) : undefined;
+  const [, verb, name] = MIXIN.exec(method) ?? [];
+  const fallback = !writes && verb === 'create' && name ? ctx.facts.sequelizeTable(namedDefine(name.charAt(0).toLowerCase() + name.slice(1)), ctx.mod) : undefined;
   const all = writes ?? (fallback ? [{ table: fallback, operation: 'insert' as const }] : []);
   return all.length ? all.map((w) => ({ kind: 'builder', node: site.node, via: `sequelize association ${method}()`, table: w.table, operation: w.operation, library: 'sequelize' })) : undefined;
 }
