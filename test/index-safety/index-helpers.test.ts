@@ -7,6 +7,7 @@ import { MigrationFailedError } from '../../src/errors.js';
 import { indexState } from '../../src/migrate/index-helpers/catalog.js';
 import { BIN } from '../helpers/cli.js';
 import { describeEachBackend, describePostgres, type TestDatabase } from '../helpers/backends.js';
+import { releaseOnFirst } from '../helpers/events.js';
 import { sqlRevision } from '../helpers/revisions.js';
 import { makeTree } from '../helpers/tmp.js';
 
@@ -170,17 +171,9 @@ describePostgres('index safety on a real server', (backend) => {
     const dir = makeTree({
       'migrations/a1_x.sql': sqlRevision({ id: 'a1', transaction: 'false', up: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_v ON big (v);' }),
     });
-    const events: MigrateEvent[] = [];
-    let released: Promise<unknown> | undefined;
-    await migrateUp({
-      cwd: dir,
-      db: t.db,
-      onEvent: (e) => {
-        events.push(e);
-        if (e.type === 'progress') released ??= writer.query('COMMIT');
-      },
-    });
-    await released;
+    const { events, onEvent, settled } = releaseOnFirst('progress', () => writer.query('COMMIT'));
+    await migrateUp({ cwd: dir, db: t.db, onEvent });
+    await settled();
     await writer.end();
     expect(await indexState(t.db, 'ix_big_v')).toMatchObject({ exists: true, valid: true });
     const progress = events.filter((e) => e.type === 'progress') as Extract<MigrateEvent, { type: 'progress' }>[];

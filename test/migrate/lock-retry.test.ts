@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateUp } from '../../src/migrate/engine.js';
-import type { MigrateEvent } from '../../src/migrate/events.js';
 import { describePostgres, type TestDatabase } from '../helpers/backends.js';
+import { releaseOnFirst } from '../helpers/events.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
 import { makeTree, writeTree } from '../helpers/tmp.js';
 
@@ -23,17 +23,9 @@ describePostgres('lock timeouts', (backend) => {
     // A second session holds a conflicting lock until the engine reports its first retry.
     const blocker = await t.connect!();
     await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
-    const events: MigrateEvent[] = [];
-    let released: Promise<void> | undefined;
-    const r = await migrateUp({
-      loaded: loadConfig({ cwd: dir }),
-      db: t.db,
-      onEvent: (e) => {
-        events.push(e);
-        if (e.type === 'retry') released ??= blocker.exec('COMMIT');
-      },
-    });
-    await released;
+    const { events, onEvent, settled } = releaseOnFirst('retry', () => blocker.exec('COMMIT'));
+    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent });
+    await settled();
     await blocker.close();
     expect(r.steps.map((s) => s.revision)).toEqual(['b2']);
     const retries = events.filter((e) => e.type === 'retry');
@@ -54,17 +46,9 @@ describePostgres('lock timeouts', (backend) => {
     await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
     const blocker = await t.connect!();
     await blocker.exec('BEGIN; LOCK TABLE t_a1 IN ACCESS EXCLUSIVE MODE;');
-    const events: MigrateEvent[] = [];
-    let released: Promise<void> | undefined;
-    const r = await migrateUp({
-      loaded: loadConfig({ cwd: dir }),
-      db: t.db,
-      onEvent: (e) => {
-        events.push(e);
-        if (e.type === 'retry') released ??= blocker.exec('COMMIT');
-      },
-    });
-    await released;
+    const { events, onEvent, settled } = releaseOnFirst('retry', () => blocker.exec('COMMIT'));
+    const r = await migrateUp({ loaded: loadConfig({ cwd: dir }), db: t.db, onEvent });
+    await settled();
     await blocker.close();
     expect(r.steps.map((s) => [s.revision, s.mode])).toEqual([['b2', 'non-transactional']]);
     expect(events.filter((e) => e.type === 'retry').length).toBeGreaterThan(0);
