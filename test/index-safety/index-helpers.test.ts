@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, onTestFinished } from 'vitest';
 import pg from 'pg';
 import { migrateUp } from '../../src/migrate/engine.js';
 import type { MigrateEvent } from '../../src/migrate/events.js';
@@ -8,6 +8,15 @@ import { indexState } from '../../src/migrate/index-helpers/catalog.js';
 import { BIN } from '../helpers/cli.js';
 import { describeEachBackend, describePostgres, type TestDatabase } from '../helpers/backends.js';
 import { releaseOnFirst } from '../helpers/events.js';
+
+/** A side session closed when the test ends, pass or fail; the database's forced drop may end it first. */
+async function sideSession(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  onTestFinished(() => client.end());
+  return client;
+}
 import { sqlRevision } from '../helpers/revisions.js';
 import { makeTree } from '../helpers/tmp.js';
 
@@ -124,8 +133,7 @@ describePostgres('index safety on a real server', (backend) => {
     // An open transaction that has written to the table holds the concurrent build in
     // "waiting for writers", after its INVALID catalog entry is committed: killed there,
     // it leaves exactly what a crash mid-build leaves, however fast the machine.
-    const writer = new pg.Client({ connectionString: t.url });
-    await writer.connect();
+    const writer = await sideSession(t.url);
     await writer.query("BEGIN; INSERT INTO big VALUES (0, 'held')");
     const dir = makeTree({
       'migrations/a1_big.sql': sqlRevision({ id: 'a1', up: 'SELECT 1;' }),
@@ -134,12 +142,14 @@ describePostgres('index safety on a real server', (backend) => {
     await migrateUp({ cwd: dir, db: t.db, to: 'a1' });
     const child = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd: dir, env: { ...process.env, DATABASE_URL: t.url, NO_COLOR: '1' } });
     const exited = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    const admin = new pg.Client({ connectionString: t.url });
-    await admin.connect();
+    onTestFinished(() => void child.kill());
+    const admin = await sideSession(t.url);
     let pid: number | undefined;
     for (let i = 0; i < 200 && !pid; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      pid = (await admin.query("SELECT pid FROM pg_stat_progress_create_index WHERE datname = current_database() AND relid = 'big'::regclass")).rows[0]?.pid;
+      // Only once it waits for writers is the INVALID entry committed; killed while
+      // still initializing, the build leaves nothing behind.
+      pid = (await admin.query("SELECT pid FROM pg_stat_progress_create_index WHERE datname = current_database() AND relid = 'big'::regclass AND phase = 'waiting for writers before build'")).rows[0]?.pid;
     }
     expect(pid, 'the build started').toBeDefined();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -165,8 +175,7 @@ describePostgres('index safety on a real server', (backend) => {
     // The build waits for this writer's transaction for as long as it stays open: it is
     // committed when the first progress report arrives, so the build is watched however
     // fast it would otherwise be.
-    const writer = new pg.Client({ connectionString: t.url });
-    await writer.connect();
+    const writer = await sideSession(t.url);
     await writer.query("BEGIN; INSERT INTO big VALUES (0, 'held')");
     const dir = makeTree({
       'migrations/a1_x.sql': sqlRevision({ id: 'a1', transaction: 'false', up: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_v ON big (v);' }),
