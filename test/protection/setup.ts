@@ -177,7 +177,9 @@ function template(backend: Backend): Promise<Template> {
 export function rigLifecycle(): void {
   afterAll(async () => {
     const pgTemplate = templates.get('postgres');
+    // A worker runs several files (isolate: false): the next file builds its own template and baseline.
     templates.clear();
+    baselines.clear();
     if (!pgTemplate) return;
     const t = await pgTemplate.catch(() => undefined);
     const admin = await openPgDb(TEST_DATABASE_URL!);
