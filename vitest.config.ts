@@ -16,6 +16,8 @@ export default defineConfig({
     // One process runs many files: a fork per file cost about 30 s of CPU per run in start-up
     // and imports. Files clean up after themselves (temp trees, templates, env), so nothing leaks.
     isolate: false,
+    // The CLI tests run the compiled CLI (dist/) in-process: Node loads it as bin/ would, untransformed.
+    server: { deps: { external: [/\/dist\//] } },
     // Most test time is waiting on Postgres and on CLI child processes, not CPU: run more files at once than cores.
     maxWorkers: 4,
     execArgv: ['--wasm-lazy-compilation', '--liftoff-only'],

@@ -99,6 +99,8 @@ export async function lockDirectory(lockFile: string, waitMs: number): Promise<(
         released = true;
         held.delete(lockFile);
         rmSync(lockFile, { force: true });
+        // A service (or a test process) opens many embedded databases: no listener per open stays behind.
+        process.removeListener('exit', release);
       };
       process.once('exit', release);
       return release;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { sarifValidator } from '../helpers/sarif.js';
 import { fixtureRepo, secrets } from './fixtures.js';
 
@@ -15,7 +15,7 @@ describe('finbrain check all', () => {
       'src/db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
       'src/report.ts': `import { pool } from './db';\nexport const purge = () => pool.query('DELETE FROM expenses');\nexport const t = '${secrets.githubToken}';\n`,
     });
-    const r = await runCli(['check', 'all', '--format', 'sarif', '--output', 'all.sarif'], { cwd: dir });
+    const r = await spawnCli(['check', 'all', '--format', 'sarif', '--output', 'all.sarif'], { cwd: dir });
     expect(r.code).toBe(1);
     const log = JSON.parse(readFileSync(join(dir, 'all.sarif'), 'utf8'));
     const validate = sarifValidator();

@@ -10,7 +10,7 @@ import { describeEachBackend, describePostgres, type TestDatabase } from '../hel
 import { releaseOnFirst } from '../helpers/events.js';
 
 /** A side session closed when the test ends, pass or fail; the database's forced drop may end it first. */
-async function sideSession(url: string): Promise<pg.Client> {
+async function sideSession(url: string | undefined): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => {});
   await client.connect();

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { chain, sqlRevision } from '../helpers/revisions.js';
 import { makeTree } from '../helpers/tmp.js';
 import { createScratchDatabase, describePostgres } from '../helpers/backends.js';
@@ -90,14 +90,14 @@ describe('bad revision input exits 2, names the files and the fix, and touches n
 });
 
 describe('the embedded default', () => {
-  it('applies ./migrations to PGlite under .finbrain/ and says so in one line', async () => {
+  it('applies ./migrations to PGlite under .finbrain/ and says so in one line (the bin, in its own process, exits)', async () => {
     const dir = makeTree(chain(['a1', 'b2']));
-    const r = await runCli(['migrate', 'up'], { cwd: join(dir, 'migrations', '..'), env: noDb });
+    const r = await spawnCli(['migrate', 'up'], { cwd: join(dir, 'migrations', '..'), env: noDb });
     expect(r.code).toBe(0);
     expect(r.stderr.match(/embedded PGlite/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/applied a1/);
     expect(readdirSync(join(dir, '.finbrain'))).toContain('pglite');
-    const s = await runCli(['migrate', 'status', '--json'], { cwd: dir, env: noDb });
+    const s = await spawnCli(['migrate', 'status', '--json'], { cwd: dir, env: noDb });
     const status = JSON.parse(s.stdout);
     expect(status.current).toEqual(['b2']);
     expect(status.applied.map((a: { revision: string }) => a.revision)).toEqual(['a1', 'b2']);
@@ -126,7 +126,7 @@ describe('connection problems', () => {
     const started = Date.now();
     for (const args of [['up'], ['status', '--json']]) {
       // finbrain-ignore-secret: a made-up password that proves masking
-      const r = await runCli(['migrate', ...args], { cwd: dir, env: { DATABASE_URL: 'postgres://app:hunter2secret@127.0.0.1:1/app' } });
+      const r = await spawnCli(['migrate', ...args], { cwd: dir, env: { DATABASE_URL: 'postgres://app:hunter2secret@127.0.0.1:1/app' } });
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).not.toContain('hunter2secret');
       expect(r.stderr).toContain('app:****@127.0.0.1:1');
@@ -149,7 +149,7 @@ describePostgres('parallel runners', () => {
       files[`migrations/${id}_x.sql`] = sqlRevision({ id, revises: i ? ids[i - 1] : '', up: `CREATE TABLE t_${id} (id int); SELECT pg_sleep(0.2);` });
     });
     const dir = makeTree(files);
-    const results = await Promise.all([1, 2, 3, 4].map(() => runCli(['migrate', 'up', '--json'], { cwd: dir, env: { DATABASE_URL: scratch.url } })));
+    const results = await Promise.all([1, 2, 3, 4].map(() => spawnCli(['migrate', 'up', '--json'], { cwd: dir, env: { DATABASE_URL: scratch.url } })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const applied = results.flatMap((r) => JSON.parse(r.stdout).steps.map((s: { revision: string }) => s.revision));
     expect(applied.sort()).toEqual(ids);
@@ -164,7 +164,7 @@ describePostgres('parallel runners', () => {
 describe('the embedded database is one process at a time', () => {
   it('two migrate up processes on the same .finbrain/ both exit 0 and apply each revision once', async () => {
     const dir = makeTree(chain(['a1', 'b2', 'c3']));
-    const [x, y] = await Promise.all([runCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb }), runCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb })]);
+    const [x, y] = await Promise.all([spawnCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb }), spawnCli(['migrate', 'up', '--json'], { cwd: dir, env: noDb })]);
     expect(x.code, x.stderr).toBe(0);
     expect(y.code, y.stderr).toBe(0);
     const applied = [x, y].flatMap((r) => JSON.parse(r.stdout).steps.map((s: { revision: string }) => s.revision)).sort();

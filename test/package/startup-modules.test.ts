@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../helpers/backends.js';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { chain } from '../helpers/revisions.js';
 import { makeTree } from '../helpers/tmp.js';
 
@@ -50,7 +50,7 @@ process.on('exit', () => {
 async function modulesLoadedBy(args: string[], files: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const dir = makeTree(files);
   const { preload, log } = recorder(dir);
-  const r = await runCli(args, { cwd: dir, env: { ...env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
+  const r = await spawnCli(args, { cwd: dir, env: { ...env, NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
   expect(r.stderr, r.stderr).not.toMatch(/error/i);
   expect(r.code).toBe(0);
   return [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];

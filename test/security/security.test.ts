@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { git, writeTree } from '../helpers/tmp.js';
 import { fixtureRepo, secrets } from '../governance/fixtures.js';
 
@@ -25,7 +25,7 @@ function securityRepo() {
 describe('finbrain check security', () => {
   it('finds exactly the committed env file, the secrets and the dangerous code', async () => {
     const dir = securityRepo();
-    const r = await runCli(['check', 'security', '--format', 'json'], { cwd: dir });
+    const r = await spawnCli(['check', 'security', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const found = JSON.parse(r.stdout).findings.map((f: { ruleId: string; file: string; line: number; detector?: string }) => `${f.file}:${f.line} ${f.ruleId}${f.detector ? ` ${f.detector}` : ''}`);
     expect(found).toEqual([

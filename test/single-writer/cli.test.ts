@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { sarifValidator } from '../helpers/sarif.js';
 import { makeTree } from '../helpers/tmp.js';
 
@@ -16,7 +16,7 @@ const fixture = {
 describe('finbrain check single-writer (CLI)', () => {
   it('text: grouped by file with a code frame and the fix; exit 1 on an error', async () => {
     const dir = makeTree(fixture);
-    const r = await runCli(['check', 'single-writer'], { cwd: dir });
+    const r = await spawnCli(['check', 'single-writer'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('src/reports/cleanup.ts');
     expect(r.stdout).toMatch(/4:9 +error +DELETE from protected table expenses outside the canonical writer/);
