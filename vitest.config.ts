@@ -22,7 +22,7 @@ export default defineConfig({
     maxWorkers: 4,
     execArgv: ['--wasm-lazy-compilation', '--liftoff-only'],
     setupFiles: ['test/setup/cache-dir.ts', 'test/setup/remove-temp-trees.ts'],
-    globalSetup: ['test/setup/fresh-pglite-snapshot.ts'],
+    globalSetup: ['test/setup/fresh-pglite-snapshot.ts', 'test/setup/default-roles.ts'],
     // The JSON report lets .ci/run prove the real-Postgres tests ran (none skipped).
     reporters: ['default', ['json', { outputFile: '.finbrain-test-report.json' }]],
   },
