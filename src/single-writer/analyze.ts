@@ -206,7 +206,7 @@ export class SingleWriterAnalysis {
         operation: w.operation,
         ...tags,
         message: `${OPERATION_SQL[w.operation]} protected table ${w.table} outside the canonical writer (via ${sink.via})${how}`,
-        hint: `Route this write through the canonical writer (${o.writers.join(', ')}); only those modules may write ${w.table}.`,
+        hint: writerHint(o.writers, w.table),
       });
     }
     if (verdict.unverifiable && !verdict.writes.length) {
@@ -229,3 +229,11 @@ export function filesToCheck(o: SingleWriterOptions): string[] {
 
 
 export type { SingleWriterOptions, SingleWriterResult };
+
+/** The fix names the writer modules; with none configured, it says how to name one. */
+function writerHint(writers: readonly string[], table: string): string {
+  if (!writers.length) {
+    return `No module may write ${table} yet: name the canonical writer in finbrain.config.json ("singleWriter": { "writers": ["src/<writer folder>/**"] }) and route this write through it.`;
+  }
+  return `Route this write through the canonical writer (${writers.join(', ')}); only those modules may write ${table}.`;
+}

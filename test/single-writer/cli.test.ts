@@ -78,6 +78,14 @@ describe('finbrain check single-writer (CLI)', () => {
     expect((await runCli(['check', 'single-writer'], { cwd: bad })).code).toBe(2);
   });
 
+  it('with no writer configured, the fix says how to name one (not an empty list)', async () => {
+    const dir = makeTree({ ...fixture, 'finbrain.config.json': JSON.stringify({ singleWriter: { protectedTables: ['expenses'] } }) });
+    const r = await runCli(['check', 'single-writer'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('fix: No module may write expenses yet: name the canonical writer in finbrain.config.json ("singleWriter": { "writers": ["src/<writer folder>/**"] }) and route this write through it.');
+    expect(r.stdout).not.toContain('canonical writer ()');
+  });
+
   it('--root points at another project', async () => {
     const dir = makeTree(fixture);
     const r = await runCli(['check', 'single-writer', '--root', dir, '--json']);
