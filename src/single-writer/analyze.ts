@@ -233,7 +233,7 @@ export type { SingleWriterOptions, SingleWriterResult };
 /** The fix names the writer modules; with none configured, it says how to name one. */
 function writerHint(writers: readonly string[], table: string): string {
   if (!writers.length) {
-    return `No module may write ${table} yet: name the canonical writer in finbrain.config.json ("singleWriter": { "writers": ["src/<writer folder>/**"] }) and route this write through it.`;
+    return `No module may write ${table} yet: name its canonical writer (\`npx finbrain protect ${table} --writer 'src/<writer folder>/**'\`, or singleWriter.writers in finbrain.config.json) and route this write through it.`;
   }
   return `Route this write through the canonical writer (${writers.join(', ')}); only those modules may write ${table}.`;
 }

@@ -17,24 +17,13 @@ import type { Finding } from '../findings/finding.js';
 import { diskReader, globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import { packageNameOf } from '../ts-analysis/workspace.js';
 import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
+import { buildIdentity } from './build-identity.js';
 import { hashText, loadCache, runKey, saveCache, type CacheDocument, type CachedFile } from './result-cache.js';
 import { PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 
 export type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
 export { SINGLE_WRITER_RULES, PROTECTED_WRITE, UNVERIFIABLE_SQL, UNRESOLVED_IMPORT, AMBIGUOUS_EXPORT } from './rules.js';
 export { COVERAGE_RULES, nothingProtected, noSourceFiles } from './coverage-findings.js';
-
-function finbrainVersion(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'finbrain') return pkg.version ?? '0';
-    } catch {
-      // try the next layout (src/ under tsx, dist/src/ when built)
-    }
-  }
-  return '0';
-}
 
 /** Proves only the writer modules write protected tables; returns findings, never prints. */
 export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<SingleWriterResult> {
@@ -49,7 +38,7 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
     }
     return h;
   };
-  const key = runKey(finbrainVersion(), { t: o.protectedTables, w: o.writers, i: o.include, e: o.exclude, x: o.wrappers ?? [], s: Boolean(o.strict) }, files);
+  const key = runKey(buildIdentity(), { t: o.protectedTables, w: o.writers, i: o.include, e: o.exclude, x: o.wrappers ?? [], s: Boolean(o.strict) }, files);
   const cached = o.cacheDir ? loadCache(o.cacheDir, key) : undefined;
   const inputsSame = cached && Object.entries(cached.inputs).every(([abs, h]) => hashText(readAbs(abs)) === h);
   const results = new Map<string, CachedFile>();

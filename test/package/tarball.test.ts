@@ -48,13 +48,14 @@ describe('the package npm packs', () => {
       'dist/src/cli/main.js',
       'dist/src/setup/index.js',
       'dist/checks/index.js',
+      'dist/build-id.json',
       'templates/finbrain.yml.tmpl',
       'templates/migrations-README.md.tmpl',
       'templates/CODEOWNERS.tmpl',
     ]) {
       expect(files).toContain(required);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/finbrain\.js|templates\/[^/]+\.tmpl|dist\/(src|checks)\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/finbrain\.js|templates\/[^/]+\.tmpl|dist\/build-id\.json|dist\/(src|checks)\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.(map|ts)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|tests|bench|app|migrations|\.ci|\.github)\//.test(f))).toEqual([]);

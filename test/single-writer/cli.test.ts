@@ -82,7 +82,7 @@ describe('finbrain check single-writer (CLI)', () => {
     const dir = makeTree({ ...fixture, 'finbrain.config.json': JSON.stringify({ singleWriter: { protectedTables: ['expenses'] } }) });
     const r = await runCli(['check', 'single-writer'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('fix: No module may write expenses yet: name the canonical writer in finbrain.config.json ("singleWriter": { "writers": ["src/<writer folder>/**"] }) and route this write through it.');
+    expect(r.stdout).toContain("fix: No module may write expenses yet: name its canonical writer (`npx finbrain protect expenses --writer 'src/<writer folder>/**'`, or singleWriter.writers in finbrain.config.json) and route this write through it.");
     expect(r.stdout).not.toContain('canonical writer ()');
   });
 
