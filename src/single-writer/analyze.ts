@@ -216,7 +216,10 @@ export class SingleWriterAnalysis {
         ...at,
         ...tags,
         message: `${verdict.unverifiable}: finbrain cannot prove it does not write ${o.protectedTables.join(', ')}`,
-        hint: 'Build the SQL from constants (values as parameters), or move the write into the canonical writer.',
+        hint:
+          sink.kind === 'builder'
+            ? 'Name the table where the write is built (the table object or its name, not a parameter or a value chosen at run time), or move the write into the canonical writer.'
+            : 'Build the SQL from constants (values as parameters), or move the write into the canonical writer.',
       });
     }
   }

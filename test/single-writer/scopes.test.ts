@@ -5,7 +5,8 @@ describe('binding with scopes', () => {
   it('locals, parameters, blocks, loop heads, catch, destructuring (defaults, rest, nested), hoisted var and function declarations shadow an import only in their scope; const aliases fold', async () => {
     const root = copyFixture('scopes');
     const expected = expectedFindings(root);
-    expect(expected).toHaveLength(6);
+    expect(expected.filter((e) => e.includes('protected-write'))).toHaveLength(6);
+    expect(expected.filter((e) => e.includes('unverifiable-sql'))).toHaveLength(12);
     expect(await findings(root)).toEqual(expected);
   });
 });

@@ -99,7 +99,12 @@ export const drizzleModel: SinkModel = {
       if (site.args.length !== 1) return undefined;
       const confidence = receiverConfidence(o, PKG);
       const table = drizzleTable(site.args[0], ctx);
-      if (table === undefined) return undefined;
+      if (table === undefined) {
+        // A write on a drizzle database whose table is not known here (a generic repository's
+        // `table` parameter): said as unverifiable, never dropped. A name-only receiver with an
+        // unknown argument is anything's `.delete(key)`: no finding.
+        return confidence === 'traced' ? [{ kind: 'builder', node: site.node, via: `drizzle .${site.method}()`, table: undefined, operation: op, library: 'drizzle' }] : undefined;
+      }
       // A drizzle table handed to something we cannot trace (`ctx.db`): likely a write; to a Map or Set: never.
       if (!confidence && o.root.k !== 'unknown') return undefined;
       return [{ kind: 'builder', node: site.node, via: `drizzle .${site.method}()`, table, operation: op, library: 'drizzle', heuristic: confidence !== 'traced' }];
