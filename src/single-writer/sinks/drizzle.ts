@@ -3,7 +3,7 @@ import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
 import { HOLE, NAME_HOLE, templatePieces, type Piece } from '../../ts-analysis/fold.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
-import { spanPieces, calleeName, constString, foldSql, receiverConfidence, type SinkContext, type SinkModel } from '../sink-model.js';
+import { spanPieces, calleeName, constString, foldSql, receiverConfidence, KNOWN_DB_PACKAGES, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import type { WriteOperation } from '../../sql/index.js';
 
 /**
@@ -96,7 +96,7 @@ export const drizzleModel: SinkModel = {
     const o = ctx.tracer.of(site.receiver, ctx.mod);
     const op = WRITES.get(site.method!);
     if (op) {
-      if (site.args.length !== 1) return undefined;
+      if (site.args.length !== 1) return tableHandedOn(site, o, op, ctx);
       const confidence = receiverConfidence(o, PKG);
       const table = drizzleTable(site.args[0], ctx);
       if (table === undefined) {
@@ -135,6 +135,23 @@ export const drizzleModel: SinkModel = {
     return undefined;
   },
 };
+
+/**
+ * `repository.insert(tx, users, row)`: a drizzle table handed, with other arguments, to a
+ * method named like a write on something that is not drizzle itself. A generic repository's
+ * body (`this.db.insert(table)`) cannot say which table it writes; its callers can. Said at
+ * the call, tagged heuristic (the method's name is the evidence). Drizzle's own builders take
+ * the table alone, Maps and Sets are no repositories, and other libraries have their models.
+ */
+/** Globals with a write-like method that are never a repository (a type name that did not resolve is a global too). */
+const BUILT_INS = /^(Map|Set|WeakMap|WeakSet|Array|Object|Reflect|FormData|URLSearchParams|Headers|Cache|CacheStorage|IDBObjectStore)$/;
+
+function tableHandedOn(site: CallSite, o: Origin, op: WriteOperation, ctx: SinkContext): Sink[] | undefined {
+  if (!site.receiver || isDrizzle(o) || o.root.k === 'literal' || (o.root.k === 'global' && BUILT_INS.test(o.root.name)) || (o.root.k === 'package' && KNOWN_DB_PACKAGES.test(o.root.pkg))) return undefined;
+  const tables = site.args.map((a) => drizzleTable(a, ctx)).filter((t): t is string => t !== undefined);
+  if (tables.length !== 1) return undefined;
+  return [{ kind: 'builder', node: site.node, via: `.${site.method}() given a drizzle table`, table: tables[0], operation: op, library: 'drizzle', heuristic: true }];
+}
 
 function drizzleSpan(e: ts.Expression, mod: ModuleInfo, ctx: SinkContext): Piece[] {
   const table = drizzleTable(e, ctx, mod);
