@@ -12,14 +12,17 @@ export interface LockHolder {
 }
 
 /**
- * Who holds advisory lock `key` (a bigint lock shows in pg_locks as classid =
- * high 32 bits, objid = low 32 bits, objsubid = 1).
+ * Who holds advisory lock `key` in this database (a bigint lock shows in pg_locks as
+ * classid = high 32 bits, objid = low 32 bits, objsubid = 1). pg_locks is the whole
+ * server's: the same key held in another database (another tenant's migration) is not
+ * this lock, and naming it would send the operator to end the wrong session.
  */
 export async function advisoryLockHolder(db: Pick<Db, 'query'>, key: number): Promise<LockHolder | undefined> {
   const r = await db.query<{ pid: number; application_name: string | null; backend_start: Date | string | null; state: string | null; query: string | null }>(
     `SELECT a.pid, a.application_name, a.backend_start, a.state, left(a.query, 200) AS query
      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
        AND l.classid = (($1::bigint >> 32) & 4294967295)::oid AND l.objid = ($1::bigint & 4294967295)::oid
        AND a.pid <> pg_backend_pid()
      LIMIT 1`,

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
 import { migrateUp } from '../../src/migrate/engine.js';
 import type { MigrateEvent } from '../../src/migrate/events.js';
+import { advisoryLockHolder } from '../../src/migrate/lock.js';
+import { openPgDb } from '../../src/db/pg-db.js';
 import { liveProgress } from '../../src/report/migrate-progress.js';
 import { createScratchDatabase, describeEachBackend, describePostgres, type TestDatabase } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
@@ -141,6 +143,27 @@ describePostgres('the migration lock', () => {
     } finally {
       await holder.end();
       await scratch.drop();
+    }
+  });
+});
+
+describePostgres('the migration lock is this database\'s', () => {
+  it('the same key held in another database on the server is not named as the holder (its session is not the one to end)', async () => {
+    const [here, elsewhere] = await Promise.all([createScratchDatabase(), createScratchDatabase()]);
+    const other = new pg.Client({ connectionString: elsewhere.url, application_name: 'another tenant migrating' });
+    await other.connect();
+    const db = await openPgDb(here.url);
+    try {
+      await other.query('SELECT pg_advisory_lock(7346019271)');
+      expect(await advisoryLockHolder(db, 7346019271)).toBeUndefined();
+      // And the lock itself is per database: a migration here does not wait for it.
+      const r = await runCli(['migrate', 'up'], { cwd: makeTree({ ...chain(['a1']), 'finbrain.config.json': JSON.stringify({ migrate: { lockWaitMs: 300 } }) }), env: { DATABASE_URL: here.url } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('another tenant migrating');
+    } finally {
+      await db.close();
+      await other.end();
+      await Promise.all([here.drop(), elsewhere.drop()]);
     }
   });
 });

@@ -23,11 +23,12 @@ export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Sessions holding a granted lock on `table`: who blocks a DDL statement, for the retry log. */
+/** Sessions holding a granted lock on `table` in this database (relation OIDs repeat across databases): who blocks a DDL statement, for the retry log. */
 export async function lockHolders(q: Q, table: string): Promise<{ pid: number; query: string; mode: string }[]> {
   const r = await q.query<{ pid: number; query: string; mode: string }>(
     `SELECT DISTINCT a.pid, left(a.query, 200) AS query, l.mode FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.relation = to_regclass($1) AND l.granted AND a.pid <> pg_backend_pid() ORDER BY a.pid`,
+     WHERE l.relation = to_regclass($1) AND l.granted AND a.pid <> pg_backend_pid()
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY a.pid`,
     [table],
   );
   return r.rows;
