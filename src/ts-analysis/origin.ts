@@ -17,7 +17,7 @@ export type Step =
   | { k: 'call'; name?: string; node: ts.CallExpression }
   | { k: 'new'; node: ts.NewExpression }
   /** Parameter `param` of a function passed as argument `arg` to a call of `method`. */
-  | { k: 'cb'; method?: string; call: ts.CallExpression | ts.NewExpression; arg: number; param: number }
+  | { k: 'cb'; method?: string; call: ts.CallExpression | ts.NewExpression; arg: number; param: number; name?: string }
   | { k: 'elem' }
   /** A value of a declared type (`x: Repository<Expense>`), with the type's arguments. */
   | { k: 'typed'; typeArgs: readonly ts.TypeNode[]; module: ModuleInfo; cls?: ts.ClassLikeDeclaration; clsModule?: ModuleInfo };
@@ -48,6 +48,8 @@ export function lastName(o: Origin): string | undefined {
     const s = o.steps[i]!;
     if (s.k === 'get') return s.name;
     if (s.k === 'call' && s.name) return s.name;
+    // A callback's parameter (`transact((db) => …)` of a package we know nothing of): its name.
+    if (s.k === 'cb') return s.name;
     if (s.k === 'typed') continue;
     return undefined;
   }
@@ -238,7 +240,7 @@ export class OriginTracer {
         const callee = unwrapExpression(site.call.expression);
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         const base = ts.isPropertyAccessExpression(callee) ? this.of(callee.expression, mod, depth) : this.of(callee, mod, depth);
-        o = withStep(base, { k: 'cb', method, call: site.call, arg: site.argIndex, param: b.paramIndex ?? 0 });
+        o = withStep(base, { k: 'cb', method, call: site.call, arg: site.argIndex, param: b.paramIndex ?? 0, name: b.path ? undefined : b.name });
       } else if (ts.isParameter(b.node) && ts.isConstructorDeclaration(fn)) {
         o = undefined;
       }
