@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SlowFilesFirst from './test/setup/slow-files-first.js';
 
 export default defineConfig({
   resolve: {
@@ -22,6 +23,7 @@ export default defineConfig({
     maxWorkers: 4,
     execArgv: ['--wasm-lazy-compilation', '--liftoff-only'],
     setupFiles: ['test/setup/cache-dir.ts', 'test/setup/remove-temp-trees.ts'],
+    sequence: { sequencer: SlowFilesFirst },
     globalSetup: ['test/setup/fresh-pglite-snapshot.ts', 'test/setup/default-roles.ts'],
     // The JSON report lets .ci/run prove the real-Postgres tests ran (none skipped).
     reporters: ['default', ['json', { outputFile: '.finbrain-test-report.json' }]],
