@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { ts } from '../ts-analysis/typescript.js';
 import { constValue, ownProperty, unwrapExpression } from '../ts-analysis/const-value.js';
 import { foldExpression, type FoldedText } from '../ts-analysis/fold.js';
@@ -172,10 +172,12 @@ export class OrmFacts {
    * `path.join(__dirname, 'sql', 'add.sql')`, `new URL('./add.sql', import.meta.url)`),
    * relative to the module for `__dirname`/`import.meta.url`, else to the project root.
    */
-  readSqlFile(expr: ts.Expression, mod: ModuleInfo): FoldedText {
-    const path = this.sqlPath(expr, mod);
+  readSqlFile(expr: ts.Expression, mod: ModuleInfo, bindings?: SqlPathBindings): FoldedText {
+    const path = this.sqlPath(expr, mod, bindings);
     let text: string | undefined;
     try {
+      // The file is a dependency of the analysis: an edited .sql must not reuse a cached result.
+      if (path) this.index.noteAccess([relative(this.index.root, path).split(sep).join('/')]);
       text = path ? readFileSync(path, 'utf8') : undefined;
     } catch {
       text = undefined;
@@ -183,11 +185,19 @@ export class OrmFacts {
     return text === undefined ? { text: '', constant: false, unknown: true, namePlaceholders: [] } : { text, constant: true, unknown: false, namePlaceholders: [] };
   }
 
-  private sqlPath(expr: ts.Expression, mod: ModuleInfo): string | undefined {
-    const e = unwrapExpression(expr);
+  private sqlPath(expr: ts.Expression, at: ModuleInfo, bindings?: SqlPathBindings): string | undefined {
+    // `const fullPath = join(__dirname, file)`: the path is built where the constant is.
+    const v = ts.isIdentifier(unwrapExpression(expr)) && !bindings?.has((unwrapExpression(expr) as ts.Identifier).text) ? constValue(expr, at, this.index) : undefined;
+    const e = unwrapExpression(v?.kind === 'expr' ? v.expr : expr);
+    const mod = v?.kind === 'expr' ? v.module : at;
     const here = dirname(mod.absPath);
+    const str = (a: ts.Expression): string | undefined => {
+      const u = unwrapExpression(a);
+      const bound = ts.isIdentifier(u) ? bindings?.get(u.text) : undefined;
+      return bound ? this.str(bound.expr, bound.module) : this.str(a, mod);
+    };
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.[0]) {
-      const rel = this.str(e.arguments[0], mod);
+      const rel = str(e.arguments[0]);
       return rel ? resolve(here, rel) : undefined;
     }
     if (ts.isCallExpression(e)) {
@@ -199,7 +209,7 @@ export class OrmFacts {
           const u = unwrapExpression(a);
           if (ts.isIdentifier(u) && u.text === '__dirname') parts.push(here);
           else {
-            const s = this.str(a, mod);
+            const s = str(a);
             if (s === undefined) return undefined;
             parts.push(s);
           }
@@ -207,7 +217,7 @@ export class OrmFacts {
         return resolve(this.index.root, ...parts);
       }
     }
-    const s = this.str(e, mod);
+    const s = str(e);
     return s ? resolve(this.index.root, s) : undefined;
   }
 
@@ -219,6 +229,9 @@ export class OrmFacts {
     return t;
   }
 }
+
+/** A helper's parameters bound to the arguments of one call (`sql('users/add.sql')` for `function sql(file)`). */
+export type SqlPathBindings = ReadonlyMap<string, { expr: ts.Expression; module: ModuleInfo }>;
 
 function snake(name: string | undefined): string | undefined {
   // TypeORM's DefaultNamingStrategy.tableName: snakeCase(targetName).

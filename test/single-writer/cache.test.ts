@@ -42,6 +42,21 @@ describe('content-hash cache', () => {
     expect(fifth.findings.map(describeFinding)).toEqual(['src/new.ts:2 protected-write expenses truncate']);
   });
 
+  it('an edited .sql file read through a QueryFile re-checks the file that runs it', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'pg-promise': '11' } }),
+      'src/db.ts': `import pgPromise from 'pg-promise';\nexport const db = pgPromise()('postgres://localhost/app');\n`,
+      'src/sql/purge.sql': 'SELECT 1\n',
+      'src/use.ts': `import { QueryFile } from 'pg-promise';\nimport { join } from 'path';\nimport { db } from './db';\nconst purge = new QueryFile(join(__dirname, 'sql/purge.sql'));\nexport const run = () => db.none(purge);\n`,
+    });
+    const cacheDir = join(root, '.finbrain', 'cache');
+    const run = () => analyzeSingleWriter({ root, ...DEFAULTS, cacheDir });
+    expect((await run()).findings).toEqual([]);
+    writeFileSync(join(root, 'src/sql/purge.sql'), 'DELETE FROM expenses\n');
+    const after = await run();
+    expect(after.findings.map(describeFinding)).toEqual(['src/use.ts:5 protected-write expenses delete']);
+  });
+
   it('a changed tsconfig (an input of resolution) invalidates the files', async () => {
     const root = makeTree({
       ...tree,

@@ -1,5 +1,7 @@
 import { ts } from '../../ts-analysis/typescript.js';
-import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
+import { constValue, ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
+import { returnedExpression } from '../../ts-analysis/function-results.js';
+import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { FoldedText } from '../../ts-analysis/fold.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import { pgPromiseToPostgres } from '../parameter-styles.js';
@@ -21,11 +23,54 @@ function isPgp(o: Origin): boolean {
 function queryFileText(arg: ts.Expression, ctx: SinkContext): FoldedText | undefined {
   const o = ctx.tracer.of(arg, ctx.mod);
   const last = o.steps.at(-1);
-  if (!isPgp(o) || last?.k !== 'new') return undefined;
-  const isQf = (o.root.k === 'package' && o.root.name === 'QueryFile') || o.steps.some((s) => s.k === 'get' && s.name === 'QueryFile');
-  if (!isQf || !last.node.arguments?.[0]) return undefined;
-  const file = ctx.facts.readSqlFile(last.node.arguments[0], ctx.mod);
+  if (!isPgp(o) || !(last?.k === 'new' || last?.k === 'typed') || !isQueryFile(o)) return undefined;
+  const helper = helperQueryFile(arg, ctx);
+  if (helper) return helper;
+  // `new QueryFile(path)` here, or a constant holding one in another module: its path is read
+  // where it is written (`__dirname` is that module's folder, not the caller's).
+  const v = constValue(arg, ctx.mod, ctx.index);
+  const created = v?.kind === 'expr' ? unwrapExpression(v.expr) : undefined;
+  if (!created || !ts.isNewExpression(created) || !created.arguments?.[0] || v?.kind !== 'expr') return undefined;
+  return sqlOf(ctx.facts.readSqlFile(created.arguments[0], v.module));
+}
+
+function isQueryFile(o: Origin): boolean {
+  return (o.root.k === 'package' && o.root.name === 'QueryFile') || o.steps.some((s) => s.k === 'get' && s.name === 'QueryFile');
+}
+
+function sqlOf(file: FoldedText): FoldedText {
   return file.unknown ? file : { ...file, text: pgPromiseToPostgres(file.text) };
+}
+
+/**
+ * `sql.add`, where `add: sql('users/add.sql')` and `function sql(file): QueryFile { const
+ * fullPath = join(__dirname, file); const qf = new QueryFile(fullPath, options); return qf; }`:
+ * the helper pg-promise's own demo writes. The file is read with the helper's parameters bound
+ * to that call's arguments; anything else stays unknown (unverifiable), never guessed.
+ */
+function helperQueryFile(arg: ts.Expression, ctx: SinkContext): FoldedText | undefined {
+  const v = constValue(arg, ctx.mod, ctx.index);
+  if (v?.kind !== 'expr') return undefined;
+  const call = unwrapExpression(v.expr);
+  if (!ts.isCallExpression(call)) return undefined;
+  const callMod = v.module;
+  const fnOrigin = ctx.tracer.of(call.expression, callMod);
+  if (fnOrigin.root.k !== 'function' || fnOrigin.steps.length) return undefined;
+  const { node: fn, module: fnMod } = fnOrigin.root;
+  if (!(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) return undefined;
+  const returned = returnedExpression(fn);
+  const made = returned && constValue(returned, fnMod, ctx.index);
+  if (made?.kind !== 'expr') return undefined;
+  const created = unwrapExpression(made.expr);
+  if (!ts.isNewExpression(created) || !created.arguments?.[0]) return undefined;
+  const qf = ctx.tracer.of(created.expression, made.module);
+  if (!isPgp(qf) || !isQueryFile(qf)) return undefined;
+  const bindings = new Map<string, { expr: ts.Expression; module: ModuleInfo }>();
+  fn.parameters.forEach((p, i) => {
+    const a = call.arguments[i];
+    if (a && ts.isIdentifier(p.name)) bindings.set(p.name.text, { expr: a, module: callMod });
+  });
+  return sqlOf(ctx.facts.readSqlFile(created.arguments[0], made.module, bindings));
 }
 
 /** `{ table: 'expenses' }`, `{ table: { table, schema } }`, `{ table: new TableName(…) }`, `'expenses'`. */
@@ -68,9 +113,13 @@ export const pgPromiseModel: SinkModel = {
       const table = tableOf(site.args[1], ctx) ?? tableOf(site.args[2], ctx) ?? undefined;
       return [{ kind: 'builder', node: site.node, via: `pgp.helpers.${site.method}()`, table, operation: site.method, library: 'pg-promise' }];
     }
+    let heuristic = false;
     if (!isPgp(o) || !o.steps.some((s) => s.k === 'call' || s.k === 'cb' || s.k === 'typed')) {
-      // Untraceable receivers are left to the pg model's name and shape checks.
-      return undefined;
+      // An untraceable receiver named like a database (`this.db` set from an untyped constructor
+      // parameter, as plain-JavaScript repositories do): pg-promise's own method names say the
+      // rest, tagged heuristic. `query` is every driver's: the pg model's name and shape checks.
+      if (receiverConfidence(o, PKG) !== 'heuristic' || site.method === 'query' || site.method === 'stream') return undefined;
+      heuristic = true;
     }
     const arg = site.args[0];
     if (!arg || isFunctionExpression(arg)) return undefined;
@@ -85,6 +134,6 @@ export const pgPromiseModel: SinkModel = {
       const f = foldSql(arg, ctx);
       sql = f.unknown ? f : { ...f, text: pgPromiseToPostgres(f.text) };
     }
-    return [{ kind: 'sql', node: site.node, via: `.${site.method}()`, sql, dbReceiver: receiverConfidence(o, PKG) === 'traced', library: 'pg-promise' }];
+    return [{ kind: 'sql', node: site.node, via: `.${site.method}()`, sql, dbReceiver: receiverConfidence(o, PKG) === 'traced', library: 'pg-promise', ...(heuristic ? { heuristic } : {}) }];
   },
 };
