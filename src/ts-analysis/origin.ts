@@ -300,8 +300,11 @@ export class OriginTracer {
     if (r.kind === 'binding' && r.binding.kind === 'class') return this.instanceOf(r.binding.node as ts.ClassLikeDeclaration, r.module, depth);
     if (r.kind === 'binding' && ts.isTypeAliasDeclaration(r.binding.node as ts.Node)) return this.ofType((r.binding.node as unknown as ts.TypeAliasDeclaration).type, r.module, depth);
     if (r.kind === 'global' || (r.kind === 'binding' && r.binding.kind !== 'class')) {
-      const alias = typeAlias(mod, n.text);
-      if (alias) return this.ofType(alias.type, mod, depth);
+      // A name that is a value and a type at once (`export type EntityManager = Driver & {…}`
+      // beside `export const EntityManager = Driver`, as MikroORM's generated entities file
+      // writes): in a type position, the type alias where the name was declared.
+      const alias = typeAlias(mod, n.text) ?? (r.kind === 'binding' && r.module !== mod ? typeAlias(r.module, r.binding.name) : undefined);
+      if (alias) return this.ofType(alias.type, r.kind === 'binding' && !typeAlias(mod, n.text) ? r.module : mod, depth);
       o = { root: r.kind === 'global' ? { k: 'global', name: n.text } : { k: 'unknown', name: n.text }, steps: [] };
     } else {
       o = this.ofResolved(r, depth, n.text);

@@ -2,7 +2,7 @@ import { ts } from '../../ts-analysis/typescript.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import { functionAt } from '../../ts-analysis/scopes.js';
-import { unwrapExpression } from '../../ts-analysis/const-value.js';
+import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
@@ -37,6 +37,7 @@ const QB_WRITES = new Map<string, WriteOperation>([
   ['truncate', 'truncate'],
 ]);
 const ENTITY_FIRST = new Set(['insert', 'insertMany', 'nativeUpdate', 'nativeDelete', 'upsert', 'upsertMany']);
+const ENTITY_WRAPPERS = /^(Loaded|Ref|Reference|Rel)$/;
 const FINDERS = /^(findOne|findOneOrFail|find|findAll|findByCursor|getReference|findAndCount)$/;
 
 function isMikro(o: Origin): boolean {
@@ -65,24 +66,31 @@ function entityValueTable(expr: ts.Expression | undefined, ctx: SinkContext): st
   const o = ctx.tracer.of(expr, ctx.mod);
   const direct = instanceTable(o, ctx, tableOf(ctx), (r) => repoTable(r, ctx));
   if (direct) return direct;
+  // `user: Loaded<User, 'favorites'>`, `Ref<User>`: MikroORM's wrappers name the entity in their first type argument.
+  const last = o.steps.at(-1);
+  if (isMikro(o) && o.root.k === 'package' && ENTITY_WRAPPERS.test(o.root.name) && last?.k === 'typed') return typeArgTable(last, ctx, tableOf(ctx));
   return loadedTable(o, ctx);
 }
 
 function loadedTable(o: Origin, ctx: SinkContext): string | undefined {
   const steps = o.steps.at(-1)?.k === 'elem' ? o.steps.slice(0, -1) : o.steps;
   const last = steps.at(-1);
+  // em.populate(entity, [...]) gives back the entity it was given.
+  if (last?.k === 'call' && last.name === 'populate' && isMikro(o) && last.node.arguments[0]) return entityValueTable(last.node.arguments[0], ctx);
   if (last?.k !== 'call' || !last.name || !FINDERS.test(last.name) || !isMikro(o)) return undefined;
   return entityTable(last.node.arguments[0], ctx, tableOf(ctx)) ?? repoTable({ root: o.root, steps: steps.slice(0, -1) }, ctx);
 }
 
 export const mikroOrmModel: SinkModel = {
   id: 'mikro-orm',
-  methods: [...EM_WRITES.keys(), ...QB_WRITES.keys(), 'execute', 'flush'],
+  methods: [...EM_WRITES.keys(), ...QB_WRITES.keys(), 'execute', 'flush', 'add', 'create'],
   call(site, ctx) {
     if (!site.receiver) return undefined;
     const method = site.method!;
     const o = ctx.tracer.of(site.receiver, ctx.mod);
     if (!isMikro(o)) return undefined;
+    if (isEntityProperty(site.receiver, ctx)) return collectionCall(site.node, method, site.args, ctx);
+    if (method === 'add') return undefined;
     const qb = callStep(o, /^(createQueryBuilder|qb)$/);
     if (qb && QB_WRITES.has(method)) {
       const before: Origin = { root: o.root, steps: o.steps.slice(0, o.steps.indexOf(qb)) };
@@ -94,6 +102,12 @@ export const mikroOrmModel: SinkModel = {
       return [{ kind: 'sql', node: site.node, via: 'em.execute()', sql: foldSql(site.args[0], ctx), dbReceiver: true, library: 'mikro-orm' }];
     }
     if (method === 'flush') return flush(site.node, ctx);
+    if (method === 'create') {
+      // em.create(E, data) / repo.create(data): MikroORM 6 persists what it creates (persistOnCreate),
+      // so the next flush inserts it: an inferred (warning) INSERT.
+      const table = site.args.length >= 2 ? entityTable(site.args[0], ctx, tableOf(ctx)) : repoTable(o, ctx);
+      return table ? [{ kind: 'builder', node: site.node, via: 'mikro-orm .create() (persisted on create, inserted at flush)', table, operation: 'insert', inferred: true, library: 'mikro-orm' }] : undefined;
+    }
     const op = EM_WRITES.get(method);
     if (!op) return undefined;
     const repo = repoTable(o, ctx);
@@ -105,6 +119,32 @@ export const mikroOrmModel: SinkModel = {
   },
 };
 
+/**
+ * `article.comments` or `user.favorites`: a relation of an entity, a Collection, not the
+ * EntityManager. Its `remove(x)` unlinks (a pivot row for many-to-many, the foreign key or,
+ * with orphanRemoval, the row for one-to-many): nothing the model can name, so no finding.
+ */
+function isEntityProperty(receiver: ts.Expression, ctx: SinkContext): boolean {
+  const r = unwrapExpression(receiver);
+  return ts.isPropertyAccessExpression(r) && entityValueTable(r.expression, ctx) !== undefined;
+}
+
+/**
+ * `author.articles.add(new Article(…))`: a new entity added to a relation is inserted by the
+ * cascade at the next flush: an inferred (warning) INSERT of its table, at the add.
+ */
+function collectionCall(node: ts.CallExpression, method: string, args: readonly ts.Expression[], ctx: SinkContext): Sink[] | undefined {
+  if (method !== 'add') return undefined;
+  const sinks: Sink[] = [];
+  for (const a of args) {
+    const v = constValue(a, ctx.mod, ctx.index);
+    if (v?.kind !== 'expr' || !ts.isNewExpression(unwrapExpression(v.expr))) continue;
+    const table = entityValueTable(a, ctx);
+    if (table) sinks.push({ kind: 'builder', node, via: 'mikro-orm collection .add() of a new entity (inserted by cascade at flush)', table, operation: 'insert', inferred: true, library: 'mikro-orm' });
+  }
+  return sinks.length ? sinks : undefined;
+}
+
 /** `flush()` after assigning to an entity loaded in the same function: an inferred UPDATE. */
 function flush(node: ts.CallExpression, ctx: SinkContext): Sink[] | undefined {
   const fn = functionAt(ctx.mod.scopes, node.end - 1);
@@ -112,8 +152,15 @@ function flush(node: ts.CallExpression, ctx: SinkContext): Sink[] | undefined {
   const tables = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (n.pos > node.pos) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
-      const t = loadedTable(ctx.tracer.of(n.left.expression, ctx.mod), ctx);
+    // entity.title = …, entity.count += 1, entity.count++ (a loaded entity's field changed)
+    const changed =
+      ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+        ? n.left
+        : (ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+          ? n.operand
+          : undefined;
+    if (changed && ts.isPropertyAccessExpression(changed)) {
+      const t = loadedTable(ctx.tracer.of(changed.expression, ctx.mod), ctx);
       if (t) tables.add(t);
     }
     if (ts.isCallExpression(n)) {
