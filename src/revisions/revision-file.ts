@@ -274,6 +274,11 @@ const NOT_REVISIONS = new Set(['.md', '.txt', '.rst']);
 export async function readRevisionFiles(dir: string, root = process.cwd()): Promise<RevisionFile[]> {
   const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && !e.name.startsWith('.'));
   const names = entries.map((e) => e.name).filter((n) => !n.endsWith('.d.ts') && !NOT_REVISIONS.has(extname(n).toLowerCase()));
+  const relDir = relative(root, dir).split(sep).join('/');
+  // Synchronous reads: for a thousand small files they beat a thousand
+  // open/fstat/read/close promise chains, and status must start fast.
+  const contents = new Map(names.filter((n) => /\.(sql|ts)$/.test(n)).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+  refuseForeignFolder(relDir || '.', names, contents);
   const unsupported = names.filter((n) => !/\.(sql|ts)$/.test(n));
   if (unsupported.length) {
     const rel = unsupported.map((n) => relative(root, join(dir, n)).split(sep).join('/'));
@@ -282,11 +287,25 @@ export async function readRevisionFiles(dir: string, root = process.cwd()): Prom
       hint: 'Rewrite it as an .sql or .ts revision (a .ts revision runs through tsx, no build step), or move it out of the migrations folder.',
     });
   }
-  // Synchronous reads: for a thousand small files they beat a thousand
-  // open/fstat/read/close promise chains, and status must start fast.
-  const relDir = relative(root, dir).split(sep).join('/');
-  return names.sort().map((n) => {
-    const path = join(dir, n);
-    return parseRevision(path, relDir ? `${relDir}/${n}` : n, readFileSync(path, 'utf8'));
+  return names.sort().map((n) => parseRevision(join(dir, n), relDir ? `${relDir}/${n}` : n, contents.get(n)!));
+}
+
+/**
+ * A folder with files and not one finbrain revision among them is another tool's migrations
+ * folder (TypeORM's `1595972968832-create-user.ts`, Knex's `…_create_users.js`, a Kysely
+ * or node-pg-migrate folder) at finbrain's default path. "Rename it" would break that tool:
+ * say what the folder looks like and how to give finbrain its own.
+ */
+function refuseForeignFolder(relDir: string, names: string[], contents: ReadonlyMap<string, string>): void {
+  if (!names.length) return;
+  const named = names.filter((n) => REVISION_FILE.test(n));
+  const headed = named.some((n) => /^\s*(--|\*|\/\/)?\s*Revision ID:/im.test(contents.get(n) ?? ''));
+  // One finbrain-named file without its header is a revision being written: its own error says what is missing.
+  if (headed || (named.length > 0 && names.length === 1)) return;
+  const shown = names.slice(0, 3).map((n) => `\`${n}\``).join(', ');
+  const count = names.length === 1 ? 'its one file is not a finbrain revision' : `none of its ${names.length} files is a finbrain revision`;
+  throw new RevisionError(`${relDir}/: ${count} (${shown}${names.length > 3 ? ', …' : ''}); it looks like another tool's migrations folder`, {
+    files: names.map((n) => (relDir === '.' ? n : `${relDir}/${n}`)),
+    hint: 'Leave it to its tool and give finbrain a folder of its own: set "migrationsDir" in finbrain.config.json (e.g. "db/revisions"; `npx finbrain init --migrations-dir db/revisions` writes it). To start from those migrations, write finbrain revisions for them there (README, "Revision files").',
   });
 }

@@ -74,6 +74,24 @@ describe('bad revision input exits 2, names the files and the fix, and touches n
       [/a1_x\.sql: missing `-- migrate:up`/],
     ],
     ['an unknown --to target', chain(['a1']), ['up', '--to', 'nope'], [/unknown --to revision "nope"/, /migrate history/]],
+    [
+      "another tool's folder at the default path (TypeORM): not 'rename it', which would break that tool",
+      {
+        'migrations/1595972968832-create-user.ts': `import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class CreateUser1595972968832 implements MigrationInterface {\n  async up(q: QueryRunner) { await q.query('CREATE TABLE "user" (id int)'); }\n  async down(q: QueryRunner) { await q.query('DROP TABLE "user"'); }\n}\n`,
+        'migrations/1599252589777-create-article.ts': `export class CreateArticle1599252589777 {}\n`,
+      },
+      ['status'],
+      [/migrations\/: none of its 2 files is a finbrain revision \(`1595972968832-create-user\.ts`, `1599252589777-create-article\.ts`\)/, /another tool's migrations folder/, /"migrationsDir"/, /init --migrations-dir/],
+    ],
+    [
+      "another tool's folder at the default path (Knex, TypeScript names finbrain's pattern also matches)",
+      {
+        'migrations/20230101120000_create_users.ts': `import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.schema.createTable('users', (t) => t.increments()); }\n`,
+        'migrations/20230102120000_add_email.ts': `import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.schema.alterTable('users', (t) => t.string('email')); }\n`,
+      },
+      ['up'],
+      [/none of its 2 files is a finbrain revision/, /"migrationsDir"/],
+    ],
   ];
 
   it.each(cases)('%s', async (_name, files, args, patterns) => {
