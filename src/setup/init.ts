@@ -87,17 +87,17 @@ export async function init(o: InitOptions = {}): Promise<InitResult> {
     written: toWrite.map(({ path, what }) => ({ path, what })),
     existingCodeowners,
     protectedPaths,
-    next: nextSteps({ owners, existingCodeowners, protectedPaths, sourceFoldersAssumed }),
+    next: nextSteps({ owners, existingCodeowners, protectedPaths, sourceFoldersAssumed, migrationsDir }),
   };
 }
 
-function nextSteps(o: { owners: string[]; existingCodeowners?: string; protectedPaths: string[]; sourceFoldersAssumed: boolean }): string[] {
+function nextSteps(o: { owners: string[]; existingCodeowners?: string; protectedPaths: string[]; sourceFoldersAssumed: boolean; migrationsDir: string }): string[] {
   const steps: string[] = [];
   if (o.sourceFoldersAssumed) steps.push('No source folder was found, so singleWriter.include assumes src/: edit it in finbrain.config.json if your code lives elsewhere.');
   steps.push('npx finbrain migrate new "create payments"   # write your first revision (fill in its -- migrate:up / -- migrate:down SQL)');
   steps.push("npx finbrain protect payments --writer 'src/payments/**'   # the one module allowed to write that table");
   steps.push('npx finbrain migrate up   # DATABASE_URL, or the embedded database in .finbrain/');
-  steps.push('git add -A && git commit, then: npx finbrain changelog   # CHANGELOG.md from migrations/, authors from git (CI runs changelog --check); commit it too');
+  steps.push(`git add -A && git commit, then: npx finbrain changelog   # CHANGELOG.md from ${o.migrationsDir}/, authors from git (CI runs changelog --check); commit it too`);
   if (o.existingCodeowners) {
     steps.push(`Add owners for ${o.protectedPaths.join(', ')} to ${o.existingCodeowners} (finbrain did not edit it), e.g. \`${codeownersPattern(o.protectedPaths[0]!)} @your-org/your-team\`.`);
   } else if (!o.owners.length) {

@@ -168,8 +168,12 @@ describe('finbrain init refuses, exits 2 and writes nothing', () => {
     expect(r.stderr).toMatch(/fix: .*--migrations-dir/);
     expect(treeSnapshot(dir)).toEqual(before);
     // Its own folder is fine.
-    expect((await runCli(['init', '--migrations-dir', 'db/finbrain'], { cwd: dir, env: noDb })).code).toBe(0);
+    const own = await runCli(['init', '--migrations-dir', 'db/finbrain'], { cwd: dir, env: noDb });
+    expect(own.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'finbrain.config.json'), 'utf8')).migrationsDir).toBe('db/finbrain');
+    // The next steps name that folder, not the default.
+    expect(own.stdout).toContain('CHANGELOG.md from db/finbrain/');
+    expect(own.stdout).not.toContain('CHANGELOG.md from migrations/');
   });
 
   it('on a migrations folder outside the project', async () => {
