@@ -125,15 +125,20 @@ export class OriginTracer {
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+        // `globalThis.__prisma__ ?? new PrismaClient()`: the side a library gives wins over a global cache slot.
         const left = this.of(e.left, mod, depth);
-        return left.root.k === 'unknown' || left.root.k === 'literal' ? this.of(e.right, mod, depth) : left;
+        if (left.root.k === 'package') return left;
+        const right = this.of(e.right, mod, depth);
+        return right.root.k === 'package' || left.root.k === 'unknown' || left.root.k === 'literal' || left.root.k === 'global' ? right : left;
       }
       if (op === ts.SyntaxKind.EqualsToken) return this.of(e.right, mod, depth);
       return { root: { k: 'literal', node: e, module: mod }, steps: [] };
     }
     if (ts.isConditionalExpression(e)) {
       const t = this.of(e.whenTrue, mod, depth);
-      return t.root.k === 'unknown' ? this.of(e.whenFalse, mod, depth) : t;
+      if (t.root.k === 'package') return t;
+      const f = this.of(e.whenFalse, mod, depth);
+      return f.root.k === 'package' || t.root.k === 'unknown' || t.root.k === 'global' ? f : t;
     }
     if (ts.isClassExpression(e)) return { root: { k: 'class', node: e, module: mod }, steps: [] };
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { root: { k: 'function', node: e, module: mod }, steps: [] };
