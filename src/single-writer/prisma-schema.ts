@@ -15,6 +15,33 @@ export interface PrismaModel {
   table: string;
   /** Relation fields: field name → related model name and whether it is a list. */
   relations: Map<string, { model: string; list: boolean }>;
+  /** `@relation(…, onDelete: Cascade | SetNull | SetDefault)` on this model's fields: what a delete of the parent does here. */
+  onParentDelete: { parent: string; field: string; action: 'Cascade' | 'SetNull' | 'SetDefault' }[];
+}
+
+/**
+ * What deleting rows of `model` also writes through the foreign keys Prisma migrates from the
+ * schema: `onDelete: Cascade` deletes the children (and theirs, transitively), `SetNull` /
+ * `SetDefault` update them. Each with the path that explains it.
+ */
+export function deleteEffects(facts: PrismaFacts, model: string): { table: string; operation: 'delete' | 'update'; path: string }[] {
+  const out: { table: string; operation: 'delete' | 'update'; path: string }[] = [];
+  const seen = new Set([model]);
+  const walk = (parent: string, path: string): void => {
+    for (const child of facts.byName.values()) {
+      for (const r of child.onParentDelete) {
+        if (r.parent !== parent) continue;
+        const step = `${path} → ${child.name}.${r.field} onDelete: ${r.action}`;
+        out.push({ table: child.table, operation: r.action === 'Cascade' ? 'delete' : 'update', path: step });
+        if (r.action === 'Cascade' && !seen.has(child.name)) {
+          seen.add(child.name);
+          walk(child.name, step);
+        }
+      }
+    }
+  };
+  walk(model, model);
+  return out;
 }
 
 export interface PrismaFacts {
@@ -26,7 +53,17 @@ export interface PrismaFacts {
 }
 
 type PrismaAst = { list: { type: string; name?: string; properties?: PrismaProp[]; assignments?: { type: string; key: string; value: unknown }[] }[] };
-type PrismaProp = { type: string; name: string; fieldType?: unknown; array?: boolean; args?: { value: unknown }[] };
+type PrismaProp = { type: string; name: string; fieldType?: unknown; array?: boolean; args?: { value: unknown }[]; attributes?: { name: string; args?: { value: unknown }[] }[] };
+
+/** `@relation(fields: […], references: […], onDelete: Cascade)`: the value of one named argument. */
+function relationArg(p: PrismaProp, key: string): string | undefined {
+  const rel = p.attributes?.find((a) => a.name === 'relation');
+  for (const a of rel?.args ?? []) {
+    const v = a.value as { type?: string; key?: string; value?: unknown } | undefined;
+    if (v?.type === 'keyValue' && v.key === key && typeof v.value === 'string') return v.value;
+  }
+  return undefined;
+}
 
 const unquote = (v: unknown) => (typeof v === 'string' ? v.replace(/^"|"$/g, '') : undefined);
 
@@ -72,10 +109,14 @@ export function loadPrisma(files: string[]): PrismaFacts {
     const table = unquote(map?.args?.[0]?.value) ?? m.name;
     const schemaName = unquote(schema?.args?.[0]?.value);
     const relations = new Map<string, { model: string; list: boolean }>();
+    const onParentDelete: PrismaModel['onParentDelete'] = [];
     for (const p of m.props) {
-      if (p.type === 'field' && typeof p.fieldType === 'string' && names.has(p.fieldType)) relations.set(p.name, { model: p.fieldType, list: Boolean(p.array) });
+      if (p.type !== 'field' || typeof p.fieldType !== 'string' || !names.has(p.fieldType)) continue;
+      relations.set(p.name, { model: p.fieldType, list: Boolean(p.array) });
+      const action = relationArg(p, 'onDelete');
+      if (action === 'Cascade' || action === 'SetNull' || action === 'SetDefault') onParentDelete.push({ parent: p.fieldType, field: p.name, action });
     }
-    const model: PrismaModel = { name: m.name, table: schemaName ? `${schemaName}.${table}` : table, relations };
+    const model: PrismaModel = { name: m.name, table: schemaName ? `${schemaName}.${table}` : table, relations, onParentDelete };
     facts.byName.set(m.name, model);
     facts.byDelegate.set(m.name[0]!.toLowerCase() + m.name.slice(1), model);
   }
