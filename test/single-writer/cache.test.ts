@@ -57,6 +57,21 @@ describe('content-hash cache', () => {
     expect(after.findings.map(describeFinding)).toEqual(['src/use.ts:5 protected-write expenses delete']);
   });
 
+  it('a foreign key given onDelete: cascade in a drizzle schema re-checks the file that deletes the parent', async () => {
+    const schema = (fk: string) => `import { integer, pgTable, serial } from 'drizzle-orm/pg-core';\nexport const budgets = pgTable('budgets', { id: serial('id').primaryKey() });\nexport const expenses = pgTable('expenses', { id: serial('id').primaryKey(), budgetId: integer('budget_id').references(() => budgets.id${fk}) });\n`;
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'drizzle-orm': '0.36' } }),
+      'src/schema.ts': schema(''),
+      'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nexport const db = drizzle(process.env.DATABASE_URL!);\n`,
+      'src/purge.ts': `import { db } from './db';\nimport { budgets } from './schema';\nexport const purge = () => db.delete(budgets);\n`,
+    });
+    const cacheDir = join(root, '.finbrain', 'cache');
+    const run = () => analyzeSingleWriter({ root, ...DEFAULTS, cacheDir });
+    expect((await run()).findings).toEqual([]);
+    writeFileSync(join(root, 'src/schema.ts'), schema(", { onDelete: 'cascade' }"));
+    expect((await run()).findings.map(describeFinding)).toEqual(['src/purge.ts:3 protected-write expenses delete']);
+  });
+
   it('a changed tsconfig (an input of resolution) invalidates the files', async () => {
     const root = makeTree({
       ...tree,

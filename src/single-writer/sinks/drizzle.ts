@@ -5,6 +5,7 @@ import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import { spanPieces, calleeName, constString, foldSql, receiverConfidence, KNOWN_DB_PACKAGES, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import type { WriteOperation } from '../../sql/index.js';
+import { drizzleDeleteEffects, drizzleForeignKeys } from './drizzle-foreign-keys.js';
 
 /**
  * Drizzle: tables from `pgTable/mysqlTable/sqliteTable('t', …)`,
@@ -107,7 +108,16 @@ export const drizzleModel: SinkModel = {
       }
       // A drizzle table handed to something we cannot trace (`ctx.db`): likely a write; to a Map or Set: never.
       if (!confidence && o.root.k !== 'unknown') return undefined;
-      return [{ kind: 'builder', node: site.node, via: `drizzle .${site.method}()`, table, operation: op, library: 'drizzle', heuristic: confidence !== 'traced' }];
+      const heuristic = confidence !== 'traced';
+      const via = `drizzle .${site.method}()`;
+      const sinks: Sink[] = [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'drizzle', heuristic }];
+      // The foreign keys' delete actions write the children: said at the delete.
+      if (op === 'delete') {
+        for (const e of drizzleDeleteEffects(drizzleForeignKeys(ctx, (x, c) => drizzleTable(x, c, c.mod)), table)) {
+          sinks.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'drizzle', heuristic });
+        }
+      }
+      return sinks;
     }
     // `db.insert(t).values({…})` is the builder, not the sqlite `db.values(sql)` executor.
     if (!isDrizzle(o) || o.steps.some((st) => st.k === 'call' && st.name && st.name !== 'transaction')) return undefined;
