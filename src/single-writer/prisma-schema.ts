@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import type { DeleteAction } from './sinks/delete-actions.js';
 
 /**
  * What Prisma's own schema files say: each model's table (`@@map`, `@@schema`, else
@@ -19,37 +20,24 @@ export interface PrismaModel {
   onParentDelete: { parent: string; field: string; action: 'Cascade' | 'SetNull' | 'SetDefault' }[];
 }
 
-/**
- * What deleting rows of `model` also writes through the foreign keys Prisma migrates from the
- * schema: `onDelete: Cascade` deletes the children (and theirs, transitively), `SetNull` /
- * `SetDefault` update them. Each with the path that explains it.
- */
-export function deleteEffects(facts: PrismaFacts, model: string): { table: string; operation: 'delete' | 'update'; path: string }[] {
-  const out: { table: string; operation: 'delete' | 'update'; path: string }[] = [];
-  const seen = new Set([model]);
-  const walk = (parent: string, path: string): void => {
-    for (const child of facts.byName.values()) {
-      for (const r of child.onParentDelete) {
-        if (r.parent !== parent) continue;
-        const step = `${path} → ${child.name}.${r.field} onDelete: ${r.action}`;
-        out.push({ table: child.table, operation: r.action === 'Cascade' ? 'delete' : 'update', path: step });
-        if (r.action === 'Cascade' && !seen.has(child.name)) {
-          seen.add(child.name);
-          walk(child.name, step);
-        }
-      }
-    }
-  };
-  walk(model, model);
-  return out;
-}
-
 export interface PrismaFacts {
   /** By client property (`expense` for model `Expense`). */
   byDelegate: Map<string, PrismaModel>;
   byName: Map<string, PrismaModel>;
   schemaFiles: string[];
   problems: { file: string; message: string }[];
+}
+
+/** The delete actions of the schema's relations (`@relation(…, onDelete: Cascade)`), by model name. */
+export function prismaDeleteActions(facts: PrismaFacts): DeleteAction[] {
+  const out: DeleteAction[] = [];
+  for (const child of facts.byName.values()) {
+    for (const r of child.onParentDelete) {
+      const action = r.action === 'Cascade' ? 'cascade' : r.action === 'SetNull' ? 'set null' : 'set default';
+      out.push({ parent: r.parent, child: child.name, action, label: `${child.name}.${r.field} onDelete: ${r.action}` });
+    }
+  }
+  return out;
 }
 
 type PrismaAst = { list: { type: string; name?: string; properties?: PrismaProp[]; assignments?: { type: string; key: string; value: unknown }[] }[] };

@@ -5,7 +5,8 @@ import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import { spanPieces, calleeName, constString, foldSql, receiverConfidence, KNOWN_DB_PACKAGES, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import type { WriteOperation } from '../../sql/index.js';
-import { drizzleDeleteEffects, drizzleForeignKeys } from './drizzle-foreign-keys.js';
+import { deleteEffects } from './delete-actions.js';
+import { drizzleForeignKeys } from './drizzle-foreign-keys.js';
 
 /**
  * Drizzle: tables from `pgTable/mysqlTable/sqliteTable('t', …)`,
@@ -113,7 +114,7 @@ export const drizzleModel: SinkModel = {
       const sinks: Sink[] = [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'drizzle', heuristic }];
       // The foreign keys' delete actions write the children: said at the delete.
       if (op === 'delete') {
-        for (const e of drizzleDeleteEffects(drizzleForeignKeys(ctx, (x, c) => drizzleTable(x, c, c.mod)), table)) {
+        for (const e of deleteEffects(drizzleForeignKeys(ctx, (x, c) => drizzleTable(x, c, c.mod)), table)) {
           sinks.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'drizzle', heuristic });
         }
       }

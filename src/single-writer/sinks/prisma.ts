@@ -4,7 +4,8 @@ import { HOLE, templatePieces, piecesToText } from '../../ts-analysis/fold.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import type { PrismaModel } from '../orm-facts.js';
-import { deleteEffects } from '../prisma-schema.js';
+import { prismaDeleteActions } from '../prisma-schema.js';
+import { deleteEffects } from './delete-actions.js';
 import { spanPieces, foldSql, objectLiteral, receiverConfidence, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 
 /**
@@ -91,7 +92,11 @@ export const prismaModel: SinkModel = {
     const out: Sink[] = [{ kind: 'builder', node: site.node, via, table: model?.table ?? delegate, operation: op, library: 'prisma', heuristic }];
     // The foreign keys Prisma migrates write too: deleting a user deletes (or nulls) its children's rows.
     if (op === 'delete' && model) {
-      for (const e of deleteEffects(facts, model.name)) out.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path}, schema.prisma)`, table: e.table, operation: e.operation, library: 'prisma', heuristic });
+      // Actions are by model name; each affected model's table is what is written.
+      for (const e of deleteEffects(prismaDeleteActions(facts), model.name)) {
+        const table = facts.byName.get(e.table)?.table ?? e.table;
+        out.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path}, schema.prisma)`, table, operation: e.operation, library: 'prisma', heuristic });
+      }
     }
     if (model) {
       const args = objectLiteral(site.args[0], ctx);

@@ -2,6 +2,8 @@ import { ts } from '../../ts-analysis/typescript.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
+import { deleteEffects } from './delete-actions.js';
+import { typeormForeignKeys } from './typeorm-foreign-keys.js';
 import { flattenChain, foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
 
@@ -96,7 +98,12 @@ export const typeormModel: SinkModel = {
       if (table === undefined && !isManager(o)) return undefined;
       via = `typeorm manager .${method}()`;
     } else return undefined;
-    return [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'typeorm' }];
+    const sinks: Sink[] = [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'typeorm' }];
+    // The relations' onDelete actions write the children when the parent row goes.
+    if (op === 'delete' && table !== undefined) {
+      for (const e of deleteEffects(typeormForeignKeys(ctx), table)) sinks.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'typeorm' });
+    }
+    return sinks;
   },
 };
 
