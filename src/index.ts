@@ -13,7 +13,8 @@ export { migrateUp, migrateDown, migrateRedo, type MigrateRunResult, type Migrat
 export { migrateStatus, migrateHistory, migrateHeads, migrateShow, type StatusResult, type ShowResult } from './migrate/inspect.js';
 export { migrateNew, migrateMerge } from './migrate/authoring.js';
 export { migrateStamp, migrateAdopt } from './migrate/stamp.js';
-export { parseRevisionFile, readRevisionFiles, type RevisionFile } from './revisions/revision-file.js';
+export { parseRevisionFile, type RevisionFile } from './revisions/revision-file.js';
+export { readRevisionFiles } from './revisions/revision-folder.js';
 export { RevisionGraph } from './revisions/revision-graph.js';
 export {
   pgPoolTransactor,

@@ -4,7 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { FinbrainConfig } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { RevisionGraph } from './revision-graph.js';
-import { readRevisionFiles } from './revision-file.js';
+import { readRevisionFiles } from './revision-folder.js';
 
 export interface ProjectOptions {
   cwd?: string;

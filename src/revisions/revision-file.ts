@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { RevisionError } from '../errors.js';
 import { lineColumnAt } from '../sql/parser.js';
 import { readTsRevisionBody, type TsRevisionBody } from './ts-revision-body.js';
@@ -158,7 +157,7 @@ export function parseRevisionFile(path: string, content: string, root = process.
 }
 
 function parseRevision(path: string, relPath: string, content: string): RevisionFile {
-  content = content.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  content = normaliseNewlines(content);
   const fileName = basename(path);
   const nameMatch = REVISION_FILE.exec(fileName);
   if (!nameMatch) {
@@ -256,56 +255,19 @@ function parseRevision(path: string, relPath: string, content: string): Revision
   );
 }
 
+/** The `Revision ID:` a file's header states, read by the one header parser. */
+export function revisionIdOf(fileName: string, content: string): string | undefined {
+  const body = normaliseNewlines(content);
+  return parseHeader(fileName.endsWith('.sql') ? sqlHeaderLines(body) : tsHeaderLines(body)).fields.get('revision id');
+}
+
+/** No byte-order mark, `\n` line ends: what every reading of a revision's text assumes. */
+function normaliseNewlines(content: string): string {
+  return content.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+}
+
 function withReversibility(file: RevisionFile, irreversibleBecause: string | undefined): RevisionFile {
   file.reversible = !irreversibleBecause;
   if (irreversibleBecause) file.irreversibleBecause = irreversibleBecause;
   return file;
-}
-
-/** Files a migrations folder may hold besides revisions: documentation. */
-const NOT_REVISIONS = new Set(['.md', '.txt', '.rst']);
-
-/**
- * Reads every revision file in a directory (not recursive). Subfolders,
- * dotfiles, `.d.ts` and documentation are left alone; any other file that is
- * not `.sql` or `.ts` (a `.js` or `.mjs` revision, say) is refused by name,
- * never silently skipped. Throws ENOENT when the directory does not exist.
- */
-export async function readRevisionFiles(dir: string, root = process.cwd()): Promise<RevisionFile[]> {
-  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && !e.name.startsWith('.'));
-  const names = entries.map((e) => e.name).filter((n) => !n.endsWith('.d.ts') && !NOT_REVISIONS.has(extname(n).toLowerCase()));
-  const relDir = relative(root, dir).split(sep).join('/');
-  // Synchronous reads: for a thousand small files they beat a thousand
-  // open/fstat/read/close promise chains, and status must start fast.
-  const contents = new Map(names.filter((n) => /\.(sql|ts)$/.test(n)).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
-  refuseForeignFolder(relDir || '.', names, contents);
-  const unsupported = names.filter((n) => !/\.(sql|ts)$/.test(n));
-  if (unsupported.length) {
-    const rel = unsupported.map((n) => relative(root, join(dir, n)).split(sep).join('/'));
-    throw new RevisionError(`${rel.join(', ')}: not a revision file finbrain can run (revisions are .sql or .ts; ${[...new Set(unsupported.map((n) => extname(n) || 'no extension'))].join(', ')} is not run)`, {
-      files: rel,
-      hint: 'Rewrite it as an .sql or .ts revision (a .ts revision runs through tsx, no build step), or move it out of the migrations folder.',
-    });
-  }
-  return names.sort().map((n) => parseRevision(join(dir, n), relDir ? `${relDir}/${n}` : n, contents.get(n)!));
-}
-
-/**
- * A folder with files and not one finbrain revision among them is another tool's migrations
- * folder (TypeORM's `1595972968832-create-user.ts`, Knex's `…_create_users.js`, a Kysely
- * or node-pg-migrate folder) at finbrain's default path. "Rename it" would break that tool:
- * say what the folder looks like and how to give finbrain its own.
- */
-function refuseForeignFolder(relDir: string, names: string[], contents: ReadonlyMap<string, string>): void {
-  if (!names.length) return;
-  const named = names.filter((n) => REVISION_FILE.test(n));
-  const headed = named.some((n) => /^\s*(--|\*|\/\/)?\s*Revision ID:/im.test(contents.get(n) ?? ''));
-  // One finbrain-named file without its header is a revision being written: its own error says what is missing.
-  if (headed || (named.length > 0 && names.length === 1)) return;
-  const shown = names.slice(0, 3).map((n) => `\`${n}\``).join(', ');
-  const count = names.length === 1 ? 'its one file is not a finbrain revision' : `none of its ${names.length} files is a finbrain revision`;
-  throw new RevisionError(`${relDir}/: ${count} (${shown}${names.length > 3 ? ', …' : ''}); it looks like another tool's migrations folder`, {
-    files: names.map((n) => (relDir === '.' ? n : `${relDir}/${n}`)),
-    hint: 'Leave it to its tool and give finbrain a folder of its own: set "migrationsDir" in finbrain.config.json (e.g. "db/revisions"; `npx finbrain init --migrations-dir db/revisions` writes it). To start from those migrations, write finbrain revisions for them there (README, "Revision files").',
-  });
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readRevisionFiles } from '../revisions/revision-file.js';
+import { readRevisionFiles } from '../revisions/revision-folder.js';
 import { resolve } from 'node:path';
 import { isFinbrainError, UsageError } from '../errors.js';
 import { CODEOWNERS_LOCATIONS, parseCodeowners } from '../codeowners/parse.js';
