@@ -28,9 +28,14 @@ export interface PrismaFacts {
   problems: { file: string; message: string }[];
 }
 
-/** The delete actions of the schema's relations (`@relation(…, onDelete: Cascade)`), by model name. */
+const deleteActionsOf = new WeakMap<PrismaFacts, DeleteAction[]>();
+
+/** The delete actions of the schema's relations (`@relation(…, onDelete: Cascade)`), by model name; built once per schema reading. */
 export function prismaDeleteActions(facts: PrismaFacts): DeleteAction[] {
+  const hit = deleteActionsOf.get(facts);
+  if (hit) return hit;
   const out: DeleteAction[] = [];
+  deleteActionsOf.set(facts, out);
   for (const child of facts.byName.values()) {
     for (const r of child.onParentDelete) {
       const action = r.action === 'Cascade' ? 'cascade' : r.action === 'SetNull' ? 'set null' : 'set default';
