@@ -628,6 +628,15 @@ export const ROUTES: Route[] = [
     attack: async (rig) => void (await rig.query("SELECT public.exec_sql('DELETE FROM expenses')")),
   },
   {
+    id: 'fk-cascade-delete',
+    klass: OWNER,
+    title: "a foreign key the team made ON DELETE CASCADE: the application deletes a users row it may delete, the database deletes that user's rows here",
+    expect: both('trigger'),
+    owner: (o) =>
+      o.exec('ALTER TABLE expenses DROP CONSTRAINT expenses_user_id_fkey, ADD CONSTRAINT expenses_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE'),
+    attack: async (rig) => void (await rig.query('DELETE FROM users WHERE id = 1')),
+  },
+  {
     id: 'owner-plain-insert',
     klass: OWNER,
     title: "the owner's own INSERT (owners bypass privileges)",
