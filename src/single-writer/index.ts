@@ -58,7 +58,10 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
     if (shards > 1) {
       ({ analyzed, inputPaths } = await inWorkers(todo, shards, o));
     } else {
+      // The SQL parser's WebAssembly compiles off the main thread: start it before TypeScript's load blocks this one.
+      const sqlParser = import('../sql/index.js').then((m) => m.initSqlParser());
       const { SingleWriterAnalysis } = await import('./analyze.js');
+      await sqlParser;
       const index = o.index ?? (o.getIndex ? await o.getIndex() : undefined);
       const analysis = await SingleWriterAnalysis.create({ ...o, readText, index });
       analyzed = todo.map((rel) => [rel, analysis.analyzeFile(rel)]);

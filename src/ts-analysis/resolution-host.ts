@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { ts } from './typescript.js';
 import type { Workspace } from './workspace.js';
 
@@ -13,10 +13,15 @@ import type { Workspace } from './workspace.js';
 const OUT_DIRS = ['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'dist/esm', 'dist/cjs'];
 const OUT_EXT = /(\.d)?\.(m|c)?(js|ts)x?$/;
 const SOURCE_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Where a name that differs only in case can still be the same file: a miss in a listing is not proof there. */
+const CASE_INSENSITIVE_FS = process.platform === 'darwin' || process.platform === 'win32';
+type Kind = 'file' | 'dir' | null;
 
 export class ResolutionHost implements ts.ModuleResolutionHost, ts.ParseConfigHost {
   readonly useCaseSensitiveFileNames = true;
-  private readonly stats = new Map<string, 'file' | 'dir' | null>();
+  private readonly stats = new Map<string, Kind>();
+  /** A folder's entries, read once: the resolver asks about several candidate names per import (`m.ts`, `m.tsx`, `m.d.ts`, …) and one listing answers them all. Undefined: the folder could not be listed. */
+  private readonly listings = new Map<string, Map<string, Kind | 'link'> | undefined>();
   private readonly texts = new Map<string, string | undefined>();
   private readonly builtToSource = new Map<string, string | null>();
   private readonly scopes: Set<string>;
@@ -28,14 +33,34 @@ export class ResolutionHost implements ts.ModuleResolutionHost, ts.ParseConfigHo
     this.scopes = new Set([...workspace.byName.keys()].filter((n) => n.startsWith('@')).map((n) => n.split('/')[0]!));
   }
 
-  private kind(p: string): 'file' | 'dir' | null {
+  private kind(p: string): Kind {
     let k = this.stats.get(p);
     if (k === undefined) {
-      const s = statSync(p, { throwIfNoEntry: false });
-      k = s?.isFile() ? 'file' : s?.isDirectory() ? 'dir' : null;
+      const listed = this.listing(dirname(p))?.get(basename(p));
+      // Symbolic links and names a listing cannot settle go to stat, which follows links.
+      if (listed === 'file' || listed === 'dir') k = listed;
+      else if (listed === undefined && this.listing(dirname(p)) && !CASE_INSENSITIVE_FS) k = null;
+      else {
+        const s = statSync(p, { throwIfNoEntry: false });
+        k = s?.isFile() ? 'file' : s?.isDirectory() ? 'dir' : null;
+      }
       this.stats.set(p, k);
     }
     return k;
+  }
+
+  private listing(dir: string): Map<string, Kind | 'link'> | undefined {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    let entries: Map<string, Kind | 'link'> | undefined;
+    try {
+      entries = new Map(readdirSync(dir, { withFileTypes: true }).map((e) => [e.name, e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'link']));
+    } catch (e) {
+      // A folder that does not exist holds nothing; one we may not list (no read permission) is left to stat.
+      const code = (e as NodeJS.ErrnoException).code;
+      entries = code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined;
+    }
+    this.listings.set(dir, entries);
+    return entries;
   }
 
   isFile(p: string): boolean {

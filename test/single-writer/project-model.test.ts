@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeSingleWriter } from '../../src/single-writer/index.js';
@@ -80,6 +81,26 @@ describe('workspace model and module resolution (TypeScript resolver, owning tsc
     expect([r.stats.undeclaredPackages, r.stats.undeclaredPackageNames, r.stats.unresolvedSpecifiers]).toEqual([1, 'left-pad-internal', '@/lib/y, ~/z']);
     const bare = makeTree({ 'src/a.ts': `import { x } from 'left-pad-internal';\nimport { y } from '@/y';\nexport const z = x + y;\n` });
     expect(await findings(bare)).toEqual([]);
+  });
+});
+
+describe('the file system as the resolver sees it', () => {
+  it('symbolic links to files and to folders resolve (a folder listing answers most lookups; links go to stat)', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8' } }),
+      'shared/pool.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
+      'src/a.ts': `import { pool } from './linked-dir/pool';\npool.query('DELETE FROM expenses');\n`,
+      'src/b.ts': `import { pool } from './pool-link';\npool.query('UPDATE expenses SET amount = 0');\n`,
+      'src/c.ts': `import { pool } from './pool-link.ts/pool';\npool.query('INSERT INTO expenses DEFAULT VALUES');\n`,
+    });
+    symlinkSync(join(root, 'shared'), join(root, 'src/linked-dir'), 'dir');
+    symlinkSync(join(root, 'shared/pool.ts'), join(root, 'src/pool-link.ts'), 'file');
+    expect(await findings(root, { include: ['src/*.ts'] })).toEqual([
+      'src/a.ts:2 protected-write expenses delete',
+      'src/b.ts:2 protected-write expenses update',
+      'src/c.ts:2 protected-write expenses insert (heuristic)',
+    ]);
+    // A path through a file ('pool-link.ts/pool') resolves to nothing: the receiver is known by name only.
   });
 });
 
