@@ -145,6 +145,14 @@ export class OrmFacts {
     });
   }
 
+  /** A paranoid Sequelize model (`paranoid: true` in its options or the connection's `define`): `destroy()` without `force` is an UPDATE of `deletedAt`. */
+  sequelizeParanoid(node: ts.Node, mod: ModuleInfo): boolean {
+    const defaults = this.sequelizeDefaults();
+    const decl = this.sequelizeDeclaration(node, mod);
+    // Paranoid needs timestamps: with `timestamps: false` Sequelize deletes.
+    return Boolean(decl && (this.optionFlag(decl.options, mod, 'paranoid') ?? defaults.paranoid) && this.optionFlag(decl.options, mod, 'timestamps') !== false);
+  }
+
   /** The Sequelize model's name (`modelName`, the class name, or `define`'s first argument): what its association mixins are named after. */
   sequelizeModelName(node: ts.Node, mod: ModuleInfo): string | undefined {
     return this.sequelizeDeclaration(node, mod)?.modelName;

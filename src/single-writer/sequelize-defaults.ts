@@ -6,7 +6,7 @@ import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 /**
  * `new Sequelize(url, { define: { freezeTableName: true } })`: options every model
  * of that connection inherits, which change its table's name (`freezeTableName`,
- * `underscored`) or schema. A model's own options win. Models are usually defined
+ * `underscored`), schema, or what `destroy()` does (`paranoid`). A model's own options win. Models are usually defined
  * in files that receive the connection as a parameter, so the connection is not
  * traced from the model: the run's `new Sequelize(…)` calls are read, and a
  * setting counts only when every one of them agrees on it.
@@ -15,12 +15,14 @@ export interface SequelizeDefaults {
   freezeTableName?: boolean;
   underscored?: boolean;
   schema?: string;
+  /** `paranoid`: `destroy()` sets `deletedAt` instead of deleting. */
+  paranoid?: boolean;
   /** The files holding a `new Sequelize(…)`: what a table named with these defaults depends on. */
   files: readonly string[];
 }
 
-type Setting = 'freezeTableName' | 'underscored' | 'schema';
-const SETTINGS: readonly Setting[] = ['freezeTableName', 'underscored', 'schema'];
+type Setting = 'freezeTableName' | 'underscored' | 'schema' | 'paranoid';
+const SETTINGS: readonly Setting[] = ['freezeTableName', 'underscored', 'schema', 'paranoid'];
 
 export function readSequelizeDefaults(index: ModuleIndex, files: readonly string[]): SequelizeDefaults {
   const seen: Partial<Record<Setting, boolean | string | null>>[] = [];

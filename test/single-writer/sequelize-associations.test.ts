@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../helpers/tmp.js';
-import { findings } from './fixtures.js';
+import { analyzeSingleWriter } from '../../src/single-writer/index.js';
+import { DEFAULTS, findings } from './fixtures.js';
 
 /**
  * Sequelize as a larger Express service writes it (the layout of the Sequelize
@@ -241,3 +242,113 @@ describe('Sequelize in an Express service', () => {
   });
 });
 
+
+/**
+ * Deleting a parent row deletes or updates protected children through the foreign keys the
+ * associations declare (Sequelize v6 docs, "Associations": `onDelete`, `constraints: false`,
+ * belongsToMany's CASCADE default; "Paranoid": `destroy()` sets deletedAt unless `force`).
+ */
+describe('Sequelize: what a destroy() also writes', () => {
+  const models = (extra: { userOptions?: string; expenseOptions?: string; define?: string; associations: string }) =>
+    [
+      `const { Sequelize, Model, DataTypes } = require('sequelize');`,
+      `const sequelize = new Sequelize(process.env.DATABASE_URL${extra.define ?? ''});`,
+      `class User extends Model {}`,
+      `User.init({ name: DataTypes.STRING }, { sequelize, tableName: 'users'${extra.userOptions ?? ''} });`,
+      `class Expense extends Model {}`,
+      `Expense.init({ amount: DataTypes.DECIMAL, userId: DataTypes.INTEGER }, { sequelize, tableName: 'expenses'${extra.expenseOptions ?? ''} });`,
+      `class Tag extends Model {}`,
+      `Tag.init({ label: DataTypes.STRING }, { sequelize, tableName: 'tags' });`,
+      `const ExpenseTag = sequelize.define('ExpenseTag', {}, { tableName: 'expense_tags' });`,
+      extra.associations,
+      `module.exports = { sequelize, User, Expense, Tag };`,
+      ``,
+    ].join('\n');
+  const service = [
+    `const { User, Expense, Tag } = require('./models');`,
+    ``,
+    `async function removeUser(id) {`,
+    `  await User.destroy({ where: { id } });`,
+    `}`,
+    `async function removeUserInstance(id) {`,
+    `  const user = await User.findByPk(id);`,
+    `  await user.destroy();`,
+    `}`,
+    `async function removeTag(id) {`,
+    `  await Tag.destroy({ where: { id } });`,
+    `}`,
+    `async function purge(id) {`,
+    `  await Expense.destroy({ where: { id } });`,
+    `  await Expense.destroy({ where: { id }, force: true });`,
+    `  await User.truncate({ cascade: true });`,
+    `}`,
+    `module.exports = { removeUser, removeUserInstance, removeTag, purge };`,
+    ``,
+  ].join('\n');
+  const tree = (m: string) => makeTree({ 'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6' } }), 'src/models.js': m, 'src/users.js': service });
+  const protect = (tables: string[]) => ({ protectedTables: tables, include: ['src/**/*.js'], writers: ['src/writer/**'] });
+
+  it("hasMany with onDelete: 'CASCADE' (statics and instances), belongsTo with onDelete: 'SET NULL', and belongsToMany's CASCADE default on the join table", async () => {
+    const root = tree(
+      models({
+        associations: [
+          `User.hasMany(Expense, { foreignKey: 'userId', onDelete: 'CASCADE' });`,
+          `Expense.belongsTo(Tag, { onDelete: 'set null' });`,
+          `Expense.belongsToMany(Tag, { through: ExpenseTag });`,
+        ].join('\n'),
+      }),
+    );
+    expect(await findings(root, protect(['expenses', 'expense_tags']))).toEqual(
+      [
+        'src/users.js:4 protected-write expenses delete',
+        // users → expenses (cascade) → expense_tags (the join table's default cascade)
+        'src/users.js:4 protected-write expense_tags delete',
+        'src/users.js:8 protected-write expenses delete',
+        'src/users.js:8 protected-write expense_tags delete',
+        'src/users.js:11 protected-write expenses update',
+        'src/users.js:11 protected-write expense_tags delete',
+        'src/users.js:14 protected-write expenses delete',
+        'src/users.js:14 protected-write expense_tags delete',
+        'src/users.js:15 protected-write expenses delete',
+        'src/users.js:15 protected-write expense_tags delete',
+        'src/users.js:16 protected-write expenses truncate',
+        'src/users.js:16 protected-write expense_tags truncate',
+      ].sort(),
+    );
+    const r = await analyzeSingleWriter({ root, ...DEFAULTS, ...protect(['expenses']) });
+    const viaKey = r.findings.find((f) => f.line === 4 && f.table === 'expenses');
+    expect(viaKey?.message).toContain("users → expenses (hasMany) onDelete: 'CASCADE'");
+  });
+
+  it("sequelize-typescript: @BelongsTo(() => User, { onDelete: 'cascade' }) on the child", async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6', 'sequelize-typescript': '2' } }),
+      'src/user.entity.ts': `import { Column, HasMany, Model, Table } from 'sequelize-typescript';\nimport { Payment } from './payment.entity';\n\n@Table({ tableName: 'users' })\nexport class User extends Model {\n  @Column name!: string;\n  @HasMany(() => Payment) payments!: Payment[];\n}\n`,
+      'src/payment.entity.ts': `import { BelongsTo, Column, ForeignKey, Model, Table } from 'sequelize-typescript';\nimport { User } from './user.entity';\n\n@Table({ tableName: 'payments' })\nexport class Payment extends Model {\n  @ForeignKey(() => User) @Column userId!: number;\n  @BelongsTo(() => User, { onDelete: 'casCade' }) user!: User;\n}\n`,
+      'src/user.service.ts': `import { User } from './user.entity';\n\nexport class UserService {\n  constructor(private readonly users: typeof User) {}\n  remove(id: number) {\n    return this.users.destroy({ where: { id } });\n  }\n}\n`,
+    });
+    expect(await findings(root, { protectedTables: ['payments'], include: ['src/**/*.ts'] })).toEqual(['src/user.service.ts:6 protected-write payments delete']);
+  });
+
+  it('no stated action, NO ACTION, RESTRICT or constraints: false: the delete of the parent writes no protected table', async () => {
+    for (const associations of [
+      `User.hasMany(Expense);`,
+      `User.hasMany(Expense, { onDelete: 'NO ACTION' });`,
+      `Expense.belongsTo(User, { onDelete: 'RESTRICT' });`,
+      `User.hasMany(Expense, { onDelete: 'CASCADE', constraints: false });`,
+    ]) {
+      const out = await findings(tree(models({ associations })), protect(['expenses']));
+      expect(out.filter((f) => /users\.js:(4|8|11) /.test(f)), associations).toEqual([]);
+    }
+  });
+
+  it('a paranoid model: destroy() is an UPDATE of deletedAt and runs no delete action; force: true deletes; paranoid from the connection define, and not without timestamps', async () => {
+    const associations = `Expense.hasMany(Tag, { onDelete: 'CASCADE' });`;
+    const paranoid = await findings(tree(models({ expenseOptions: ', paranoid: true', associations })), protect(['expenses', 'tags']));
+    expect(paranoid.filter((f) => /users\.js:1[45] /.test(f))).toEqual(['src/users.js:14 protected-write expenses update', 'src/users.js:15 protected-write expenses delete', 'src/users.js:15 protected-write tags delete']);
+    const fromDefine = await findings(tree(models({ define: ', { define: { paranoid: true } }', associations })), protect(['expenses', 'tags']));
+    expect(fromDefine.filter((f) => /users\.js:14 /.test(f))).toEqual(['src/users.js:14 protected-write expenses update']);
+    const noTimestamps = await findings(tree(models({ expenseOptions: ', paranoid: true, timestamps: false', associations })), protect(['expenses', 'tags']));
+    expect(noTimestamps.filter((f) => /users\.js:14 /.test(f))).toEqual(['src/users.js:14 protected-write expenses delete', 'src/users.js:14 protected-write tags delete']);
+  });
+});

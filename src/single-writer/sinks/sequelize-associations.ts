@@ -37,6 +37,10 @@ export interface Association {
   /** Capitalised names the mixins carry: `Purchase`, `Purchases`. */
   singular: string;
   plural: string;
+  /** The foreign key's delete action as the options state it (`onDelete: 'CASCADE'`), lower case; absent when not stated. */
+  onDelete?: string;
+  /** `constraints: false`: Sequelize makes no foreign key for it. */
+  noConstraints?: true;
 }
 
 export interface MixinWrite {
@@ -170,7 +174,7 @@ const DECORATOR_NAMES = /^(HasOne|BelongsTo|HasMany|BelongsToMany)$/;
 function decoratedAssociations(ctx: SinkContext, resolveModel: ModelResolver): Association[] {
   const out: Association[] = [];
   for (const rel of ctx.projectFiles()) {
-    const mod = ctx.index.getIfMentions(rel, /@(HasOne|BelongsTo|HasMany)\b/);
+    const mod = ctx.index.getIfMentions(rel, /@(HasOne|BelongsTo|HasMany|BelongsToMany)\b/);
     if (!mod) continue;
     const here: SinkContext = { ...ctx, mod };
     const visit = (n: ts.Node): void => {
@@ -195,7 +199,15 @@ function readDecorated(kind: AssociationKind, cls: ts.ClassLikeDeclaration, prop
   if (!sourceTable || !targetTable) return undefined;
   // The second argument of @BelongsToMany is the join model, or options holding it as `through`.
   const through = kind === 'belongsToMany' && args[1] ? throughTable(objectLiteral(args[1]) ? ownProperty(objectLiteral(args[1])!, 'through') : args[1], ctx, resolveModel) : undefined;
-  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...namesFromAlias(property, toMany(kind)) };
+  // Options are the last object argument: `@BelongsTo(() => User, { onDelete })`, `@BelongsToMany(() => Tag, () => ExpenseTag, …)` has none before the join model.
+  const options = [...args].reverse().map(objectLiteral).find((o) => o !== undefined);
+  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...namesFromAlias(property, toMany(kind)), ...onDeleteOf(options, ctx) };
+}
+
+function onDeleteOf(options: ts.ObjectLiteralExpression | undefined, ctx: SinkContext): { onDelete?: string; noConstraints?: true } {
+  const action = options && constString(ownProperty(options, 'onDelete'), ctx);
+  const noConstraints = options && ownProperty(options, 'constraints')?.kind === ts.SyntaxKind.FalseKeyword;
+  return { ...(action ? { onDelete: action.toLowerCase() } : {}), ...(noConstraints ? { noConstraints: true as const } : {}) };
 }
 
 /** `() => Expense` (or `Expense`): the model it names. */
@@ -216,7 +228,7 @@ function readAssociation(kind: AssociationKind, sourceExpr: ts.Expression, args:
   const names = mixinNames(kind, options, ctx.facts.sequelizeModelName(target!.node, target!.mod), ctx);
   if (!names) return undefined;
   const through = kind === 'belongsToMany' && options ? throughTable(ownProperty(options, 'through'), ctx, resolveModel) : undefined;
-  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names };
+  return { kind, source: sourceTable, target: targetTable, ...(through ? { through } : {}), ...names, ...onDeleteOf(options, ctx) };
 }
 
 /**

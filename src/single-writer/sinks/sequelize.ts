@@ -1,5 +1,5 @@
 import { ts } from '../../ts-analysis/typescript.js';
-import { unwrapExpression } from '../../ts-analysis/const-value.js';
+import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
 import { classAt } from '../../ts-analysis/scopes.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
@@ -8,7 +8,9 @@ import type { WriteOperation } from '../../sql/index.js';
 import { sequelizeToPostgres } from '../parameter-styles.js';
 import { constString, foldSql, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { capitalise } from '../inflect.js';
-import { MIXIN, mixinWrites, projectAssociations, projectModels, type ModelRef, type ModelResolver } from './sequelize-associations.js';
+import { MIXIN, mixinWrites, projectAssociations, projectModels, type Association, type ModelRef, type ModelResolver } from './sequelize-associations.js';
+import { deleteEffects, type DeleteAction } from './delete-actions.js';
+import { referencingTables, sequelizeDeleteActions } from './sequelize-foreign-keys.js';
 
 /**
  * Sequelize (and sequelize-typescript): models from `Model.init(…, { tableName })`,
@@ -18,7 +20,8 @@ import { MIXIN, mixinWrites, projectAssociations, projectModels, type ModelRef, 
  * instance writes (`save/update/destroy/increment/decrement/restore` on an
  * instance found or built from a model), association mixins on an instance
  * (`addX/setX/removeX/createX`, by the declared association), `queryInterface.bulkInsert/…`, and
- * `sequelize.query(sql)` with its `:name` replacements.
+ * `sequelize.query(sql)` with its `:name` replacements. A `destroy()` also writes what the
+ * associations' stated `onDelete` actions reach; a paranoid model's is an UPDATE.
  */
 const PKG = /^(sequelize|sequelize-typescript|@sequelize\/core)$/;
 const STATIC = new Map<string, WriteOperation>([
@@ -96,11 +99,6 @@ function namedDefine(name: string): ts.CallExpression {
   return ts.factory.createCallExpression(ts.factory.createIdentifier('define'), undefined, [ts.factory.createStringLiteral(name)]);
 }
 
-function modelTable(o: Origin, ctx: SinkContext): string | undefined {
-  const ref = modelRefOf(o, ctx);
-  return ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
-}
-
 /**
  * A model as association declarations name it. Besides what modelRefOf traces:
  * `this` in a model's `static associate(models)` (sequelize-cli's layout), and
@@ -140,12 +138,47 @@ function instanceModel(o: Origin): Origin | undefined {
   return undefined;
 }
 
+/** The model declaration of an instance. */
+function instanceRef(o: Origin, ctx: SinkContext): ModelRef | undefined {
+  const last = o.steps.at(-1);
+  if (last?.k === 'typed' && last.cls && isSequelize(o)) return { node: last.cls, mod: last.clsModule as ModuleInfo };
+  const model = instanceModel(o);
+  return model && modelRefOf(model, ctx);
+}
+
 /** The table of a model instance. */
 function instanceTable(o: Origin, ctx: SinkContext): string | undefined {
-  const last = o.steps.at(-1);
-  if (last?.k === 'typed' && last.cls && isSequelize(o)) return ctx.facts.sequelizeTable(last.cls, last.clsModule as ModuleInfo);
-  const model = instanceModel(o);
-  return model && modelTable(model, ctx);
+  const ref = instanceRef(o, ctx);
+  return ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+}
+
+/**
+ * A model write, with what the database does along with it: a paranoid model's `destroy()`
+ * (without `force: true`) only sets `deletedAt`; a real delete runs the foreign keys' delete
+ * actions the associations state (sequelize-foreign-keys.ts); `truncate({ cascade: true })`
+ * empties every table referencing this one.
+ */
+function writeSinks(site: CallSite, ctx: SinkContext, via: string, table: string, operation: WriteOperation, ref: ModelRef): Sink[] {
+  const options = site.args[0] && unwrapExpression(site.args[0]);
+  const flag = (key: string) => !!options && ts.isObjectLiteralExpression(options) && ownProperty(options, key)?.kind === ts.SyntaxKind.TrueKeyword;
+  const sink = (t: string, op: WriteOperation, how: string): Sink => ({ kind: 'builder', node: site.node, via: how, table: t, operation: op, library: 'sequelize' });
+  if (operation === 'delete' && !flag('force') && ctx.facts.sequelizeParanoid(ref.node, ref.mod)) return [sink(table, 'update', `${via} of a paranoid model (sets deletedAt)`)];
+  const sinks = [sink(table, operation, via)];
+  if (operation === 'delete') {
+    for (const e of deleteEffects(deleteActionsOf(ctx), table)) sinks.push(sink(e.table, e.operation, `${via} through the foreign key (${e.path})`));
+  }
+  if (operation === 'truncate' && flag('cascade')) {
+    for (const t of referencingTables(projectAssociations(ctx, resolveModel), table)) sinks.push(sink(t, 'truncate', `${via} with cascade: true (${t} references ${table})`));
+  }
+  return sinks;
+}
+
+const deleteActionsMemo = new WeakMap<readonly Association[], DeleteAction[]>();
+function deleteActionsOf(ctx: SinkContext): DeleteAction[] {
+  const associations = projectAssociations(ctx, resolveModel);
+  let actions = deleteActionsMemo.get(associations);
+  if (!actions) deleteActionsMemo.set(associations, (actions = sequelizeDeleteActions(associations)));
+  return actions;
 }
 
 /** sequelize-typescript's `$add('purchase', e)` is the mixin `addPurchase(e)`. */
@@ -197,11 +230,13 @@ export const sequelizeModel: SinkModel = {
       return [{ kind: 'builder', node: site.node, via: `queryInterface.${method}()`, table: t, operation: qi, library: 'sequelize', heuristic: !isSequelize(o) && !o.steps.length }];
     }
     const st = STATIC.get(method);
-    const table = st ? modelTable(o, ctx) : undefined;
-    if (st && table !== undefined) return [{ kind: 'builder', node: site.node, via: `sequelize ${method}()`, table, operation: st, library: 'sequelize' }];
+    const ref = st ? modelRefOf(o, ctx) : undefined;
+    const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+    if (st && ref && table !== undefined) return writeSinks(site, ctx, `sequelize ${method}()`, table, st, ref);
     const inst = INSTANCE.get(method);
-    const itable = inst ? instanceTable(o, ctx) : undefined;
-    if (inst && itable !== undefined) return [{ kind: 'builder', node: site.node, via: `sequelize instance .${method}()`, table: itable, operation: inst, library: 'sequelize' }];
+    const iref = inst ? instanceRef(o, ctx) : undefined;
+    const itable = iref && ctx.facts.sequelizeTable(iref.node, iref.mod);
+    if (inst && iref && itable !== undefined) return writeSinks(site, ctx, `sequelize instance .${method}()`, itable, inst, iref);
     return undefined;
   },
 };
