@@ -4,6 +4,7 @@ import { isRequireCall, type ModuleIndex, type ModuleInfo, type Resolved } from 
 import { classAt, type Binding } from './scopes.js';
 import { destructuredElement, expandoProperty, firstAssignment } from './assignments.js';
 import { passedThrough, returnedExpression } from './function-results.js';
+import { storedParameter, superArgument } from './constructor-parameters.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -92,7 +93,7 @@ export class OriginTracer {
       const name = ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as ts.StringLiteral).text;
       if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
         const cls = classAt(mod.scopes, e.end - 1);
-        const member = cls && this.member(cls, name, mod, depth);
+        const member = cls && (this.member(cls, name, mod, depth) ?? this.inheritedMember(cls, name, mod, depth));
         if (member) return member;
       }
       return this.property(this.of(e.expression, mod, depth), name, depth);
@@ -332,12 +333,45 @@ export class OriginTracer {
     return { root: base.root, steps: [...steps, { k: 'typed', typeArgs, module: ext.typeArguments ? mod : inherited?.k === 'typed' ? inherited.module : mod, cls, clsModule: mod }] };
   }
 
+  /**
+   * `this.name` declared by a project base class. When the base constructor stores one of its
+   * parameters there (`this.repository = repository`, a parameter property, or a property of a
+   * destructured options parameter), the value is what this class hands to `super(…)`: a generic
+   * base service (`class SessionService extends BaseService { constructor() { super({ repository: Session }) } }`)
+   * writes the subclass's model, not an unknown one.
+   */
+  private inheritedMember(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number): Origin | undefined {
+    let sub = cls;
+    let subMod = mod;
+    for (let hops = 0; hops < 8 && depth < 30; hops++) {
+      const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+      const base = ext && this.of(ext.expression, subMod, depth + 1);
+      if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === sub) return undefined;
+      const baseCls = base.root.node;
+      const stored = storedParameter(baseCls, name);
+      if (stored) {
+        const handed = superArgument(sub, stored);
+        // A subclass without a constructor of its own passes its arguments through: nothing to bind here.
+        return handed ? this.of(handed, subMod, depth + 1) : this.member(baseCls, name, base.root.module, depth + 1);
+      }
+      const found = this.member(baseCls, name, base.root.module, depth + 1);
+      if (found) return found;
+      sub = baseCls;
+      subMod = base.root.module;
+    }
+    return undefined;
+  }
+
   /** `this.name` inside a class: a property's initializer or type, a constructor parameter property, or `this.name = …` in the constructor. */
   private member(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number): Origin | undefined {
+    let untraceableType: Origin | undefined;
     for (const m of cls.members) {
       if (ts.isPropertyDeclaration(m) && m.name && propertyNameText(m.name) === name) {
-        if (m.type) return this.ofType(m.type, mod, depth);
+        const typed = m.type && this.ofType(m.type, mod, depth);
+        // A type that says nothing traceable (`{ user: ModelStatic<UserModel>; … }`) gives way to the value stored.
+        if (typed && typed.root.k !== 'unknown') return typed;
         if (m.initializer) return this.of(m.initializer, mod, depth);
+        untraceableType = typed;
       }
       if (ts.isConstructorDeclaration(m)) {
         for (const p of m.parameters) {
@@ -353,7 +387,7 @@ export class OriginTracer {
         return this.ofType(m.type, mod, depth);
       }
     }
-    return undefined;
+    return untraceableType;
   }
 }
 

@@ -352,3 +352,85 @@ describe('Sequelize: what a destroy() also writes', () => {
     expect(noTimestamps.filter((f) => /users\.js:14 /.test(f))).toEqual(['src/users.js:14 protected-write expenses delete', 'src/users.js:14 protected-write tags delete']);
   });
 });
+
+/**
+ * A generic base service, as masb0ymas/expresso-sequelize writes it: `BaseService<T>` keeps the
+ * model its subclasses hand to `super({ repository })` and writes through `this.repository`.
+ */
+describe('Sequelize behind a generic base service', () => {
+  const entity = (cls: string, table: string, extra = '') =>
+    `import { Column, Model, Table } from 'sequelize-typescript';\n\n@Table({ tableName: '${table}'${extra} })\nexport default class ${cls} extends Model {\n  @Column name!: string;\n}\n`;
+  const base = [
+    `import { Model, ModelStatic } from 'sequelize';`,
+    ``,
+    `type BaseServiceParams<T extends Model> = { repository: ModelStatic<T>; model: string };`,
+    ``,
+    `export default class BaseService<T extends Model> {`,
+    `  public repository: ModelStatic<T>;`,
+    `  protected _model: string;`,
+    ``,
+    `  constructor({ repository, model }: BaseServiceParams<T>) {`,
+    `    this.repository = repository;`,
+    `    this._model = model;`,
+    `  }`,
+    ``,
+    `  async create(values: any) {`,
+    `    return this.repository.create(values);`,
+    `  }`,
+    ``,
+    `  async softDelete(id: string) {`,
+    `    await this.repository.destroy({ where: { id }, force: false });`,
+    `  }`,
+    `}`,
+    ``,
+  ].join('\n');
+  const service = (cls: string, model: string, file: string) =>
+    `import { Model, ModelStatic } from 'sequelize';\nimport ${model} from '../entity/${file}';\nimport BaseService from './base';\n\ntype M = ${model} & Model;\n\nexport default class ${cls} extends BaseService<M> {\n  constructor() {\n    super({ repository: ${model} as unknown as ModelStatic<M>, model: '${file}' });\n  }\n\n  async touch(id: string) {\n    const found = await this.repository.findOne({ where: { id } });\n    await found?.update({ name: 'x' });\n  }\n}\n`;
+  const files = {
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6', 'sequelize-typescript': '2' } }),
+    'src/entity/session.ts': entity('Session', 'session'),
+    'src/entity/upload.ts': entity('Upload', 'upload', ', paranoid: true'),
+    'src/entity/role.ts': entity('Role', 'role'),
+    'src/service/base.ts': base,
+    'src/service/session.ts': service('SessionService', 'Session', 'session'),
+    'src/service/upload.ts': service('UploadService', 'Upload', 'upload'),
+    'src/service/role.ts': service('RoleService', 'Role', 'role'),
+    // A repository map typed by a type literal, filled in the constructor.
+    'src/service/auth.ts': `import { Model, ModelStatic } from 'sequelize';\nimport Session from '../entity/session';\n\nexport default class AuthService {\n  private _repository: { session: ModelStatic<Session & Model> };\n\n  constructor() {\n    this._repository = { session: Session as unknown as ModelStatic<Session & Model> };\n  }\n\n  async login(values: any) {\n    const repo = { session: this._repository.session };\n    await repo.session.create(values);\n  }\n}\n`,
+  };
+  const protect = { protectedTables: ['session', 'upload'], include: ['src/**/*.ts'] };
+
+  it("the base's writes are the tables its subclasses give it, each said with the subclass (a paranoid model's destroy is an update); the subclasses' own writes through the inherited member; a type literal gives way to the value the constructor stores", async () => {
+    expect(await findings(makeTree(files), protect)).toEqual(
+      [
+        'src/service/auth.ts:13 protected-write session insert',
+        'src/service/base.ts:15 protected-write session insert',
+        'src/service/base.ts:15 protected-write upload insert',
+        'src/service/base.ts:19 protected-write session delete',
+        'src/service/base.ts:19 protected-write upload update',
+        'src/service/session.ts:14 protected-write session update',
+        'src/service/upload.ts:14 protected-write upload update',
+      ].sort(),
+    );
+    const r = await analyzeSingleWriter({ root: makeTree(files), ...DEFAULTS, ...protect });
+    expect(r.findings.find((f) => f.file === 'src/service/base.ts' && f.table === 'upload' && f.line === 15)?.message).toContain('the model UploadService gives BaseService');
+  });
+
+  it('only unprotected subclasses: nothing to report, proved rather than guessed', async () => {
+    const only = Object.fromEntries(Object.entries(files).filter(([k]) => !/service\/(session|upload|auth)\.ts$/.test(k)));
+    expect(await findings(makeTree(only), protect)).toEqual([]);
+  });
+
+  it('a subclass without a constructor passes on to its own subclasses; a subclass that hands on its own parameter, or no subclass at all, leaves the write unverifiable', async () => {
+    const passThrough = {
+      ...files,
+      'src/service/audited.ts': `import BaseService from './base';\nexport default abstract class AuditedService<T extends import('sequelize').Model> extends BaseService<T> {}\n`,
+      'src/service/session.ts': service('SessionService', 'Session', 'session').replace("import BaseService from './base';", "import BaseService from './audited';"),
+    };
+    expect((await findings(makeTree(passThrough), protect)).filter((f) => f.startsWith('src/service/base.ts:15'))).toEqual(['src/service/base.ts:15 protected-write session insert', 'src/service/base.ts:15 protected-write upload insert']);
+    const handedOn = { ...files, 'src/service/any.ts': `import BaseService from './base';\nexport default class AnyService extends BaseService<any> {\n  constructor(repository: any) {\n    super({ repository, model: 'any' });\n  }\n}\n` };
+    expect((await findings(makeTree(handedOn), protect)).filter((f) => f.startsWith('src/service/base.ts'))).toEqual(['src/service/base.ts:15 unverifiable-sql', 'src/service/base.ts:19 unverifiable-sql']);
+    const alone = { 'package.json': files['package.json'], 'src/service/base.ts': base };
+    expect(await findings(makeTree(alone), protect)).toEqual(['src/service/base.ts:15 unverifiable-sql', 'src/service/base.ts:19 unverifiable-sql']);
+  });
+});

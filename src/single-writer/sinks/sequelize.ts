@@ -11,6 +11,7 @@ import { capitalise } from '../inflect.js';
 import { MIXIN, mixinWrites, projectAssociations, projectModels, type Association, type ModelRef, type ModelResolver } from './sequelize-associations.js';
 import { deleteEffects, type DeleteAction } from './delete-actions.js';
 import { referencingTables, sequelizeDeleteActions } from './sequelize-foreign-keys.js';
+import { subclassBindings } from '../subclass-bindings.js';
 
 /**
  * Sequelize (and sequelize-typescript): models from `Model.init(…, { tableName })`,
@@ -138,6 +139,47 @@ function instanceModel(o: Origin): Origin | undefined {
   return undefined;
 }
 
+/**
+ * A value typed only as Sequelize's own model types: `ModelStatic<T>`, `ModelCtor<T>`,
+ * `typeof Model` (a model class, whose statics write) or `Model` (an instance).
+ */
+function genericModel(o: Origin): 'static' | 'instance' | undefined {
+  if (o.root.k !== 'package' || !PKG.test(o.root.pkg)) return undefined;
+  if (!o.steps.length) return o.root.name === 'Model' ? 'static' : undefined;
+  if (o.steps.length !== 1 || o.steps[0]!.k !== 'typed') return undefined;
+  if (/^(ModelStatic|ModelCtor|ModelType|ModelDefined)$/.test(o.root.name)) return 'static';
+  return o.root.name === 'Model' ? 'instance' : undefined;
+}
+
+/** An instance found or built by a generically typed model (`(await this.repository.findOne(…)).update(…)`). */
+function genericInstance(o: Origin): 'instance' | undefined {
+  const model = instanceModel(o);
+  return model && genericModel(model) === 'static' ? 'instance' : undefined;
+}
+
+function genericTypeName(o: Origin): string {
+  const model = genericModel(o) ? o : (instanceModel(o) ?? o);
+  const name = model.root.k === 'package' ? model.root.name : 'Model';
+  return model.steps.length ? `${name}<…>` : `typeof ${name}`;
+}
+
+/**
+ * `this.repository.create(…)` in a generic base service: when every subclass of the run hands
+ * the base constructor a model traced here, the writes are those models' tables, each said
+ * with the subclass that supplies it. Otherwise undefined (and the write stays unverifiable).
+ */
+function boundBySubclasses(site: CallSite, ctx: SinkContext, operation: WriteOperation): Sink[] | undefined {
+  const bindings = subclassBindings(site.receiver!, ctx);
+  if (!bindings?.subclasses.length) return undefined;
+  const models = bindings.subclasses.map((b) => {
+    const ref = b.value && modelRefOf(b.value, { ...ctx, mod: b.mod });
+    const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+    return ref && table !== undefined ? { ref, table, sub: b.name } : undefined;
+  });
+  if (models.some((m) => !m)) return undefined;
+  return models.flatMap((m) => writeSinks(site, ctx, `sequelize ${site.method}() on this.${bindings.member}, the model ${m!.sub} gives ${bindings.base}`, m!.table, operation, m!.ref));
+}
+
 /** The model declaration of an instance. */
 function instanceRef(o: Origin, ctx: SinkContext): ModelRef | undefined {
   const last = o.steps.at(-1);
@@ -162,7 +204,7 @@ function writeSinks(site: CallSite, ctx: SinkContext, via: string, table: string
   const options = site.args[0] && unwrapExpression(site.args[0]);
   const flag = (key: string) => !!options && ts.isObjectLiteralExpression(options) && ownProperty(options, key)?.kind === ts.SyntaxKind.TrueKeyword;
   const sink = (t: string, op: WriteOperation, how: string): Sink => ({ kind: 'builder', node: site.node, via: how, table: t, operation: op, library: 'sequelize' });
-  if (operation === 'delete' && !flag('force') && ctx.facts.sequelizeParanoid(ref.node, ref.mod)) return [sink(table, 'update', `${via} of a paranoid model (sets deletedAt)`)];
+  if (operation === 'delete' && !flag('force') && ctx.facts.sequelizeParanoid(ref.node, ref.mod)) return [sink(table, 'update', `${via}; the model is paranoid, so it sets deletedAt`)];
   const sinks = [sink(table, operation, via)];
   if (operation === 'delete') {
     for (const e of deleteEffects(deleteActionsOf(ctx), table)) sinks.push(sink(e.table, e.operation, `${via} through the foreign key (${e.path})`));
@@ -237,6 +279,15 @@ export const sequelizeModel: SinkModel = {
     const iref = inst ? instanceRef(o, ctx) : undefined;
     const itable = iref && ctx.facts.sequelizeTable(iref.node, iref.mod);
     if (inst && iref && itable !== undefined) return writeSinks(site, ctx, `sequelize instance .${method}()`, itable, inst, iref);
+    // A model held only as Sequelize's own type (a generic base service's `repository: ModelStatic<T>`):
+    // a write whose table is decided by whoever supplies the model. Said as unverifiable, never dropped.
+    const generic = genericModel(o) ?? (inst ? genericInstance(o) : undefined);
+    const op = generic === 'static' ? st : generic === 'instance' ? inst : undefined;
+    if (op && generic === 'static') {
+      const bound = boundBySubclasses(site, ctx, op);
+      if (bound) return bound;
+    }
+    if (op) return [{ kind: 'builder', node: site.node, via: `sequelize ${generic === 'instance' ? 'instance .' : ''}${method}() on a model typed ${genericTypeName(o)}`, table: undefined, operation: op, library: 'sequelize' }];
     return undefined;
   },
 };

@@ -1,0 +1,92 @@
+import { ts } from '../ts-analysis/typescript.js';
+import { unwrapExpression } from '../ts-analysis/const-value.js';
+import { classAt } from '../ts-analysis/scopes.js';
+import { storedParameter, superArgument, type StoredParameter } from '../ts-analysis/constructor-parameters.js';
+import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
+import type { Origin } from '../ts-analysis/origin.js';
+import type { SinkContext } from './sink-model.js';
+
+/**
+ * A generic base class writes through a member its constructor is given
+ * (`class BaseService { constructor({ repository }) { this.repository = repository } create(v) { return this.repository.create(v) } }`).
+ * Which table that is depends on the subclass: `class SessionService extends BaseService { constructor() { super({ repository: Session }) } }`.
+ * This finds, for `this.repository` in the base, what every subclass of the run hands it.
+ */
+export interface SubclassBinding {
+  /** The subclass's name, for messages. */
+  name: string;
+  /** What it hands the base constructor, traced in its own module; undefined when that is not in the code (a parameter passed on). */
+  value?: Origin;
+  /** The subclass's module, for tracing further from the value. */
+  mod: ModuleInfo;
+}
+
+export interface MemberBindings {
+  base: string;
+  member: string;
+  /** Empty: no subclass in the run, so nothing says which value the member holds. */
+  subclasses: SubclassBinding[];
+}
+
+/** The bindings of `this.<member>` at `receiver`, or undefined when it is not a member the constructor stores. */
+export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): MemberBindings | undefined {
+  const r = unwrapExpression(receiver);
+  if (!ts.isPropertyAccessExpression(r) || r.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classAt(ctx.mod.scopes, r.end - 1);
+  const stored = cls && storedParameter(cls, r.name.text);
+  if (!cls || !stored) return undefined;
+  // Any file of the run may declare a subclass: all of them are what this answer depends on.
+  ctx.index.noteAccess(ctx.projectFiles());
+  const subclasses: SubclassBinding[] = [];
+  collect(cls, stored, ctx, subclasses, 0);
+  return { base: cls.name?.text ?? 'the base class', member: r.name.text, subclasses };
+}
+
+function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: SinkContext, out: SubclassBinding[], depth: number): void {
+  for (const sub of subclassesOf(base, ctx)) {
+    const name = sub.cls.name?.text ?? 'an anonymous class';
+    const hasConstructor = sub.cls.members.some(ts.isConstructorDeclaration);
+    // A subclass without a constructor passes its arguments through: its own subclasses decide.
+    if (!hasConstructor && depth < 4) {
+      const before = out.length;
+      collect(sub.cls, stored, ctx, out, depth + 1);
+      if (out.length > before) continue;
+    }
+    const arg = hasConstructor ? superArgument(sub.cls, stored) : undefined;
+    out.push({ name, mod: sub.mod, ...(arg ? { value: ctx.tracer.of(arg, sub.mod) } : {}) });
+  }
+}
+
+interface Subclass {
+  cls: ts.ClassLikeDeclaration;
+  mod: ModuleInfo;
+}
+
+const memo = new WeakMap<ModuleIndex, Map<ts.ClassLikeDeclaration, Subclass[]>>();
+
+/** The run's classes that extend `base` directly, read once per index. */
+function subclassesOf(base: ts.ClassLikeDeclaration, ctx: SinkContext): Subclass[] {
+  let byBase = memo.get(ctx.index);
+  if (!byBase) {
+    byBase = new Map();
+    memo.set(ctx.index, byBase);
+    for (const rel of ctx.projectFiles()) {
+      const mod = ctx.index.getIfMentions(rel, /\bextends\b/);
+      if (!mod) continue;
+      const visit = (n: ts.Node): void => {
+        if (ts.isClassLike(n)) {
+          const ext = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+          const o = ext && ctx.tracer.of(ext.expression, mod);
+          if (o?.root.k === 'class' && !o.steps.length && o.root.node !== n) {
+            const list = byBase!.get(o.root.node) ?? [];
+            list.push({ cls: n, mod });
+            byBase!.set(o.root.node, list);
+          }
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(mod.sourceFile);
+    }
+  }
+  return byBase.get(base) ?? [];
+}
