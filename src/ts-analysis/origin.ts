@@ -386,6 +386,8 @@ export class OriginTracer {
       if ((ts.isGetAccessorDeclaration(m) || ts.isMethodDeclaration(m)) && m.name && propertyNameText(m.name) === name && m.type && ts.isGetAccessorDeclaration(m)) {
         return this.ofType(m.type, mod, depth);
       }
+      // `this.findById(id)`: a method of the class is a project function, so a call of it is what it returns.
+      if (ts.isMethodDeclaration(m) && m.body && m.name && propertyNameText(m.name) === name) return { root: { k: 'function', node: m, module: mod }, steps: [] };
     }
     return untraceableType;
   }
