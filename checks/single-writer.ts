@@ -16,6 +16,7 @@ export const check: Check = {
       root: ctx.root,
       ...options,
       strict: ctx.strict,
+      migrationsDir: ctx.config.migrationsDir,
       readText: (rel) => ctx.files.readSync(rel),
       getIndex: () => sharedModuleIndex(ctx),
       cacheDir: cache ? join(ctx.root, '.finbrain', 'cache') : undefined,

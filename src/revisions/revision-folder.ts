@@ -19,6 +19,11 @@ const NOT_REVISIONS = new Set(['.md', '.txt', '.rst']);
  * never silently skipped. Throws ENOENT when the directory does not exist.
  */
 export async function readRevisionFiles(dir: string, root = process.cwd()): Promise<RevisionFile[]> {
+  return readRevisionFilesSync(dir, root);
+}
+
+/** The same, for a caller that cannot wait (the single-writer analysis reads the schema's foreign keys mid-walk). */
+export function readRevisionFilesSync(dir: string, root = process.cwd()): RevisionFile[] {
   const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory() && !e.name.startsWith('.'));
   const names = entries.map((e) => e.name).filter((n) => !n.endsWith('.d.ts') && !NOT_REVISIONS.has(extname(n).toLowerCase()));
   const relDir = relative(root, dir).split(sep).join('/');

@@ -6,6 +6,8 @@ import { NAME_PLACEHOLDER_PREFIX } from '../ts-analysis/fold.js';
 import { ModuleIndex, type ModuleInfo } from '../ts-analysis/module-index.js';
 import { AMBIGUOUS_EXPORT, PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 import { SinkFinder, type Sink } from './sinks.js';
+import { deleteEffects, type DeleteEffect } from './sinks/delete-actions.js';
+import { SchemaForeignKeys } from './schema-foreign-keys.js';
 import { diskReader, globMatcher, listSourceFiles } from '../ts-analysis/source-files.js';
 import type { SingleWriterOptions, SingleWriterResult } from './options.js';
 
@@ -29,8 +31,26 @@ function snippet(sf: ts.SourceFile, line: number): Finding['snippet'] {
 }
 
 interface Verdict {
-  writes: { table: string; operation: WriteOperation }[];
+  /** `through`: the foreign key path that makes a delete of another table write this one. */
+  writes: { table: string; operation: WriteOperation; through?: string }[];
   unverifiable?: string;
+}
+
+/** What deleting from a table also writes, through the schema's foreign keys. */
+type DeleteEffectsOf = (table: string) => DeleteEffect[];
+
+/** Libraries whose sink models read their own schema's delete actions (the ORM's relations): the migrations' keys would say it twice. */
+const OWN_SCHEMA = new Set(['prisma', 'typeorm', 'drizzle', 'sequelize', 'mikro-orm']);
+
+function qualifiedName(table: string, schema: string | undefined): string {
+  return schema && schema !== 'public' ? `${schema}.${table}` : table;
+}
+
+function cascaded(writes: Verdict['writes'], table: string, effectsOf: DeleteEffectsOf, matcher: TableMatcher): void {
+  for (const e of effectsOf(table)) {
+    const hit = matcher.matches(splitName(e.table));
+    if (hit) writes.push({ table: hit, operation: e.operation, through: e.path });
+  }
 }
 
 /** The writes of a SQL text, or null when it does not parse; the same text is classified once per run. */
@@ -48,7 +68,7 @@ function writesOf(text: string, memo: Map<string, TableWrite[] | null>): TableWr
   return w;
 }
 
-function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, memo: Map<string, TableWrite[] | null>): Verdict {
+function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, memo: Map<string, TableWrite[] | null>, effectsOf: DeleteEffectsOf): Verdict {
   if (sink.sql.unknown) return { writes: [], unverifiable: sink.dbReceiver ? `the SQL passed to ${sink.via} is not a constant` : undefined };
   const found = writesOf(sink.sql.text, memo);
   if (!found) return { writes: [], unverifiable: sink.sql.constant ? undefined : `the SQL passed to ${sink.via} does not parse once its dynamic parts are replaced` };
@@ -62,6 +82,7 @@ function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, m
     const schema = w.schema?.startsWith(NAME_PLACEHOLDER_PREFIX) ? undefined : w.schema;
     const hit = matcher.matches({ table: w.table, schema }) ?? (w.schema && !schema ? matcher.matches({ table: w.table, schema: 'public' }) : undefined);
     if (hit) writes.push({ table: hit, operation: w.operation });
+    if (w.operation === 'delete') cascaded(writes, qualifiedName(w.table, schema), effectsOf, matcher);
   }
   return { writes, unverifiable };
 }
@@ -89,6 +110,7 @@ export class SingleWriterAnalysis {
   private readonly isWriter: (rel: string) => boolean;
   private readonly ambiguitySeen = new Set<string>();
   private readonly sqlMemo = new Map<string, TableWrite[] | null>();
+  private readonly schemaKeys: SchemaForeignKeys;
 
   constructor(private readonly o: SingleWriterOptions) {
     const readText = o.readText ?? diskReader(o.root);
@@ -97,6 +119,7 @@ export class SingleWriterAnalysis {
     let files: string[] | undefined;
     this.finder = new SinkFinder(this.index, { wrappers: new Set(o.wrappers ?? []), projectFiles: () => (files ??= filesToCheck(o)) });
     this.matcher = createTableMatcher(o.protectedTables);
+    this.schemaKeys = new SchemaForeignKeys(o.root, o.migrationsDir);
     this.isWriter = globMatcher(o.writers);
   }
 
@@ -108,7 +131,7 @@ export class SingleWriterAnalysis {
   /** Files read to resolve imports (package.json, tsconfig, …) and Prisma schemas: what the cache must watch besides sources. */
   configInputs(): string[] {
     const ws = this.index.resolver.workspace;
-    return [...new Set([...this.index.resolver.host.filesRead(), ...ws.prismaSchemas, ...ws.manifests])];
+    return [...new Set([...this.index.resolver.host.filesRead(), ...ws.prismaSchemas, ...ws.manifests, ...this.schemaKeys.inputs()])];
   }
 
   analyzeFile(rel: string): FileAnalysis {
@@ -188,11 +211,16 @@ export class SingleWriterAnalysis {
     const pos = source.getLineAndCharacterOfPosition(sink.node.getStart(source));
     const at = { file: m.relPath, line: pos.line + 1, column: pos.character + 1, snippet: snippet(source, pos.line + 1) };
     let verdict: Verdict;
+    const effectsOf: DeleteEffectsOf = (table) => deleteEffects(this.schemaKeys.actions(), table);
     if (sink.kind === 'builder') {
       const hit = sink.table === undefined ? undefined : this.matcher.matches(splitName(sink.table));
       verdict = sink.table === undefined ? { writes: [], unverifiable: `the table written by ${sink.via} is dynamic` } : { writes: hit ? [{ table: hit, operation: sink.operation }] : [] };
+      if (sink.table !== undefined && sink.operation === 'delete' && !OWN_SCHEMA.has(sink.library ?? '')) {
+        const { table, schema } = splitName(sink.table);
+        cascaded(verdict.writes, qualifiedName(table, schema), effectsOf, this.matcher);
+      }
     } else {
-      verdict = judgeSql(sink, this.matcher, this.sqlMemo);
+      verdict = judgeSql(sink, this.matcher, this.sqlMemo, effectsOf);
     }
     const tags = { library: sink.library, ...(sink.heuristic ? { heuristic: true } : {}) };
     const how = sink.heuristic ? '; the receiver was recognised by its name only (heuristic)' : '';
@@ -205,7 +233,7 @@ export class SingleWriterAnalysis {
         table: w.table,
         operation: w.operation,
         ...tags,
-        message: `${OPERATION_SQL[w.operation]} protected table ${w.table} outside the canonical writer (via ${sink.via})${how}`,
+        message: `${OPERATION_SQL[w.operation]} protected table ${w.table} outside the canonical writer (via ${sink.via}${w.through ? ` through the foreign key (${w.through})` : ''})${how}`,
         hint: writerHint(o.writers, w.table),
       });
     }

@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileAnalysis } from './analyze.js';
 import type { ShardRequest, ShardResult } from './worker.js';
@@ -18,6 +19,7 @@ import { diskReader, globMatcher, listSourceFiles } from '../ts-analysis/source-
 import { packageNameOf } from '../ts-analysis/workspace.js';
 import type { SingleWriterOptions, SingleWriterResult, SingleWriterStats } from './options.js';
 import { buildIdentity } from './build-identity.js';
+import { migrationInputs } from './migration-inputs.js';
 import { hashText, loadCache, runKey, saveCache, type CacheDocument, type CachedFile } from './result-cache.js';
 import { PROTECTED_WRITE, UNRESOLVED_IMPORT, UNVERIFIABLE_SQL } from './rules.js';
 
@@ -38,7 +40,7 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
     }
     return h;
   };
-  const key = runKey(buildIdentity(), { t: o.protectedTables, w: o.writers, i: o.include, e: o.exclude, x: o.wrappers ?? [], s: Boolean(o.strict) }, files);
+  const key = runKey(buildIdentity(), { t: o.protectedTables, w: o.writers, i: o.include, e: o.exclude, x: o.wrappers ?? [], s: Boolean(o.strict), m: migrationInputs(o.root, o.migrationsDir).map((p) => relative(o.root, p)) }, files);
   const cached = o.cacheDir ? loadCache(o.cacheDir, key) : undefined;
   const inputsSame = cached && Object.entries(cached.inputs).every(([abs, h]) => hashText(readAbs(abs)) === h);
   const results = new Map<string, CachedFile>();
@@ -95,7 +97,7 @@ function shardCount(files: number, o: SingleWriterOptions): number {
 async function inWorkers(files: string[], shards: number, o: SingleWriterOptions): Promise<{ analyzed: [string, FileAnalysis][]; inputPaths: string[] }> {
   const { Worker } = await import('node:worker_threads');
   const size = Math.ceil(files.length / shards);
-  const options = { root: o.root, protectedTables: o.protectedTables, writers: o.writers, include: o.include, exclude: o.exclude, wrappers: o.wrappers, strict: o.strict, cacheDir: o.cacheDir };
+  const options = { root: o.root, protectedTables: o.protectedTables, writers: o.writers, include: o.include, exclude: o.exclude, wrappers: o.wrappers, strict: o.strict, cacheDir: o.cacheDir, migrationsDir: o.migrationsDir };
   const parts = await Promise.all(
     Array.from({ length: shards }, (_, i) => {
       const request: ShardRequest = { options, files: files.slice(i * size, (i + 1) * size) };

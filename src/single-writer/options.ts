@@ -20,6 +20,8 @@ export interface SingleWriterOptions {
   workers?: number;
   /** Folder of the content-hash cache (`.finbrain/cache`); no cache when unset. */
   cacheDir?: string;
+  /** The project's migrations folder (relative to the root): the foreign keys its revisions make say what a DELETE also deletes. */
+  migrationsDir?: string;
 }
 
 export interface SingleWriterStats {

@@ -21,4 +21,5 @@ export {
   type TableMatcher,
 } from './classify.js';
 export { foldConstantText } from './const-fold.js';
+export { foreignKeyActions, type ForeignKeyAction, type SchemaText } from './foreign-keys.js';
 export { changeKindOf, summarizeChangeKinds, type ChangeKind } from './change-kind.js';
