@@ -6,6 +6,7 @@ import { deleteEffects } from './delete-actions.js';
 import { typeormForeignKeys } from './typeorm-foreign-keys.js';
 import { flattenChain, foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
+import { subclassBindings } from '../subclass-bindings.js';
 
 /**
  * TypeORM: entities from `@Entity('t')` / `@Entity({ name, schema })` /
@@ -93,19 +94,44 @@ export const typeormModel: SinkModel = {
     if (repoTable !== undefined) {
       table = repoTable;
       via = `typeorm repository .${method}()`;
+    } else if (isGenericRepository(o)) {
+      // `this.repository.save(…)` in a generic base service (`Repository<T>`): the tables its subclasses
+      // hand to `super(…)`, else a write whose table is not known here (unverifiable, never dropped).
+      const bound = boundBySubclasses(site.receiver, ctx);
+      if (bound) return bound.flatMap((b) => writeSinks(site.node, ctx, `typeorm repository .${method}() on this.${b.member}, the repository ${b.sub} gives ${b.base}`, b.table, op));
+      return [{ kind: 'builder', node: site.node, via: `typeorm repository .${method}() on a repository typed ${o.root.k === 'package' ? o.root.name : 'Repository'}<T>`, table: undefined, operation: op, library: 'typeorm' }];
     } else if (isManager(o) || o.root.k === 'package') {
       table = entityTable(site.args[0], ctx, tableOf(ctx)) ?? (site.args[0] ? instanceTable(ctx.tracer.of(site.args[0], ctx.mod), ctx, tableOf(ctx), (r) => typeormRepoTable(r, ctx)) : undefined);
       if (table === undefined && !isManager(o)) return undefined;
       via = `typeorm manager .${method}()`;
     } else return undefined;
-    const sinks: Sink[] = [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'typeorm' }];
-    // The relations' onDelete actions write the children when the parent row goes.
-    if (op === 'delete' && table !== undefined) {
-      for (const e of deleteEffects(typeormForeignKeys(ctx), table)) sinks.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'typeorm' });
-    }
-    return sinks;
+    return writeSinks(site.node, ctx, via, table, op);
   },
 };
+
+function writeSinks(node: ts.CallExpression, ctx: SinkContext, via: string, table: string | undefined, op: WriteOperation): Sink[] {
+  const sinks: Sink[] = [{ kind: 'builder', node, via, table, operation: op, library: 'typeorm' }];
+  // The relations' onDelete actions write the children when the parent row goes.
+  if (op === 'delete' && table !== undefined) {
+    for (const e of deleteEffects(typeormForeignKeys(ctx), table)) sinks.push({ kind: 'builder', node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'typeorm' });
+  }
+  return sinks;
+}
+
+/** A repository typed only by a type parameter (`repository: Repository<T>` in `class BaseService<T>`). */
+function isGenericRepository(o: Origin): boolean {
+  const last = o.steps.at(-1);
+  return o.root.k === 'package' && PKG.test(o.root.pkg) && /^(Repository|TreeRepository|MongoRepository)$/.test(o.root.name) && o.steps.length === 1 && last?.k === 'typed';
+}
+
+/** Each subclass's repository table, when every subclass of the run hands the base one traced here. */
+function boundBySubclasses(receiver: ts.Expression, ctx: SinkContext): { table: string; sub: string; member: string; base: string }[] | undefined {
+  const bindings = subclassBindings(receiver, ctx);
+  if (!bindings?.subclasses.length) return undefined;
+  const tables = bindings.subclasses.map((b) => (b.value ? typeormRepoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
+  if (tables.some((t) => t === undefined)) return undefined;
+  return bindings.subclasses.map((b, i) => ({ table: tables[i]!, sub: b.name, member: bindings.member, base: bindings.base }));
+}
 
 /** `….createQueryBuilder(…).insert().into(E)….execute()` (the builder may be held in a variable). */
 function queryBuilder(node: ts.CallExpression, ctx: SinkContext): Sink[] | undefined {
