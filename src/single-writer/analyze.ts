@@ -68,7 +68,7 @@ function writesOf(text: string, memo: Map<string, TableWrite[] | null>): TableWr
   return w;
 }
 
-function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, memo: Map<string, TableWrite[] | null>, effectsOf: DeleteEffectsOf): Verdict {
+function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, memo: Map<string, TableWrite[] | null>, effectsOf: DeleteEffectsOf, truncatedWith: (table: string) => { table: string; path: string }[]): Verdict {
   if (sink.sql.unknown) return { writes: [], unverifiable: sink.dbReceiver ? `the SQL passed to ${sink.via} is not a constant` : undefined };
   const found = writesOf(sink.sql.text, memo);
   if (!found) return { writes: [], unverifiable: sink.sql.constant ? undefined : `the SQL passed to ${sink.via} does not parse once its dynamic parts are replaced` };
@@ -83,6 +83,12 @@ function judgeSql(sink: Extract<Sink, { kind: 'sql' }>, matcher: TableMatcher, m
     const hit = matcher.matches({ table: w.table, schema }) ?? (w.schema && !schema ? matcher.matches({ table: w.table, schema: 'public' }) : undefined);
     if (hit) writes.push({ table: hit, operation: w.operation });
     if (w.operation === 'delete') cascaded(writes, qualifiedName(w.table, schema), effectsOf, matcher);
+    if (w.operation === 'truncate' && w.cascade) {
+      for (const t of truncatedWith(qualifiedName(w.table, schema))) {
+        const also = matcher.matches(splitName(t.table));
+        if (also) writes.push({ table: also, operation: 'truncate', through: t.path });
+      }
+    }
   }
   return { writes, unverifiable };
 }
@@ -220,7 +226,7 @@ export class SingleWriterAnalysis {
         cascaded(verdict.writes, qualifiedName(table, schema), effectsOf, this.matcher);
       }
     } else {
-      verdict = judgeSql(sink, this.matcher, this.sqlMemo, effectsOf);
+      verdict = judgeSql(sink, this.matcher, this.sqlMemo, effectsOf, (t) => this.schemaKeys.truncatedWith(t));
     }
     const tags = { library: sink.library, ...(sink.heuristic ? { heuristic: true } : {}) };
     const how = sink.heuristic ? '; the receiver was recognised by its name only (heuristic)' : '';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrationInputs } from './migration-inputs.js';
-import { foreignKeyActions } from '../sql/index.js';
+import { foreignKeyActions, type ForeignKeyAction } from '../sql/index.js';
 import { readRevisionFilesSync } from '../revisions/revision-folder.js';
 import { RevisionGraph } from '../revisions/revision-graph.js';
 import { sectionSql } from '../revisions/revision-sql.js';
@@ -16,7 +16,7 @@ import type { DeleteAction } from './sinks/delete-actions.js';
  * their schema in code (Prisma, TypeORM, drizzle, Sequelize) say the same from their own schema.
  */
 export class SchemaForeignKeys {
-  private read?: DeleteAction[];
+  private read?: SchemaKey[];
   private readonly dir: string | undefined;
 
   constructor(
@@ -32,10 +32,34 @@ export class SchemaForeignKeys {
   }
 
   actions(): DeleteAction[] {
+    return this.keys().filter((k): k is DeleteAction => k.action === 'cascade' || k.action === 'set null' || k.action === 'set default');
+  }
+
+  /**
+   * What `TRUNCATE <table> CASCADE` also empties: every table whose foreign keys reference it,
+   * transitively, whatever their delete action. With the path, for the message.
+   */
+  truncatedWith(table: string): { table: string; path: string }[] {
+    const out: { table: string; path: string }[] = [];
+    const seen = new Set([table]);
+    const walk = (parent: string, path: string): void => {
+      for (const k of this.keys()) {
+        if (k.parent !== parent || seen.has(k.child)) continue;
+        seen.add(k.child);
+        const step = `${path} → ${k.label}`;
+        out.push({ table: k.child, path: step });
+        walk(k.child, step);
+      }
+    };
+    walk(table, table);
+    return out;
+  }
+
+  private keys(): SchemaKey[] {
     return (this.read ??= this.load());
   }
 
-  private load(): DeleteAction[] {
+  private load(): SchemaKey[] {
     if (!this.dir || !existsSync(this.dir)) return [];
     let files: RevisionFile[];
     try {
@@ -65,4 +89,9 @@ export class SchemaForeignKeys {
       };
     });
   }
+}
+
+/** One foreign key of the schema, whatever its delete action. */
+interface SchemaKey extends Omit<DeleteAction, 'action'> {
+  action: ForeignKeyAction['action'];
 }

@@ -19,6 +19,8 @@ export interface TableWrite extends TableRef {
   location?: number;
   /** Set when the write is inside a DO block, a function body, or constant text run by EXECUTE. */
   via?: RoutineVia;
+  /** `TRUNCATE … CASCADE`: also empties every table whose foreign keys reference this one. */
+  cascade?: true;
 }
 
 /** What a statement does beyond reading, at any depth (CTEs, DO blocks, function bodies, constant EXECUTE text). */
@@ -70,7 +72,7 @@ function collect(value: unknown, out: StatementEffects, via: RoutineVia | undefi
     } else if (key === 'TruncateStmt') {
       for (const rel of node.relations ?? []) {
         const ref = rangeVarRef(rel.RangeVar);
-        if (ref) out.writes.push({ ...ref, operation: 'truncate', ...(via ? { via } : { location: rel.RangeVar.location }) });
+        if (ref) out.writes.push({ ...ref, operation: 'truncate', ...(node.behavior === 'DROP_CASCADE' ? { cascade: true as const } : {}), ...(via ? { via } : { location: rel.RangeVar.location }) });
       }
     } else if (key === 'CopyStmt' && node.is_from) {
       const ref = rangeVarRef(node.relation);

@@ -13,7 +13,8 @@ export interface ForeignKeyAction {
   child: TableRef;
   /** The referenced table, whose deleted rows set the action off. */
   parent: TableRef;
-  action: 'cascade' | 'set null' | 'set default';
+  /** What deleting a referenced row does; `no action` and `restrict` refuse the delete (but `TRUNCATE … CASCADE` empties the table all the same). */
+  action: 'cascade' | 'set null' | 'set default' | 'no action' | 'restrict';
   /** The constraint's name: given, or the one PostgreSQL makes (`<table>_<columns>_fkey`). */
   name: string;
   columns: string[];
@@ -27,11 +28,9 @@ export interface SchemaText {
   source?: string;
 }
 
-const ACTIONS: Record<string, ForeignKeyAction['action']> = { c: 'cascade', n: 'set null', d: 'set default' };
+const ACTIONS: Record<string, ForeignKeyAction['action']> = { c: 'cascade', n: 'set null', d: 'set default', a: 'no action', r: 'restrict' };
 
-interface Key extends Omit<ForeignKeyAction, 'action'> {
-  action?: ForeignKeyAction['action'];
-}
+type Key = ForeignKeyAction;
 
 /**
  * Replays schema texts in order (a migration chain's up sections). A text that does not parse
@@ -55,7 +54,7 @@ export function foreignKeyActions(texts: Iterable<string | SchemaText>): Foreign
       if (source) keys = keys.map((k) => (before.has(k) || k.source ? k : { ...k, source }));
     }
   }
-  return keys.filter((k): k is ForeignKeyAction => k.action !== undefined);
+  return keys;
 }
 
 function replay(kind: string, node: PgNode, keys: Key[]): Key[] {
@@ -110,7 +109,7 @@ function columnKeys(child: TableRef, col: PgNode): Key[] {
     const con = c.Constraint;
     if (con?.contype !== 'CONSTR_FOREIGN') continue;
     const parent = rangeVarRef(con.pktable);
-    if (parent) out.push({ child, parent, action: ACTIONS[con.fk_del_action], name: con.conname ?? `${child.table}_${col.colname}_fkey`, columns: [col.colname] });
+    if (parent) out.push({ child, parent, action: ACTIONS[con.fk_del_action] ?? 'no action', name: con.conname ?? `${child.table}_${col.colname}_fkey`, columns: [col.colname] });
   }
   return out;
 }
@@ -119,7 +118,7 @@ function tableKey(child: TableRef, con: PgNode): Key[] {
   if (con.contype !== 'CONSTR_FOREIGN') return [];
   const parent = rangeVarRef(con.pktable);
   const columns = (con.fk_attrs ?? []).map((a: PgNode) => a.String?.sval).filter((s: unknown): s is string => typeof s === 'string');
-  return parent ? [{ child, parent, action: ACTIONS[con.fk_del_action], name: con.conname ?? `${child.table}_${columns.join('_')}_fkey`, columns }] : [];
+  return parent ? [{ child, parent, action: ACTIONS[con.fk_del_action] ?? 'no action', name: con.conname ?? `${child.table}_${columns.join('_')}_fkey`, columns }] : [];
 }
 
 /** One table, where an unqualified name may be in any schema (the search_path decides). */

@@ -77,6 +77,15 @@ describe('deletes that cascade through the foreign keys the migrations make', ()
     expect(r.findings.find((f) => f.line === 7 && f.operation === 'update')?.message).toContain('users → budgets(owner) ON DELETE CASCADE in migrations/a1_users.sql → expenses(budget_id) ON DELETE SET NULL');
   });
 
+  it('TRUNCATE … CASCADE empties every table referencing the one named, whatever the keys\' delete action; without CASCADE it empties only that one', async () => {
+    const root = makeTree({
+      ...files,
+      'migrations/d4_ledger.sql': revision('d4', 'c3', 'CREATE TABLE ledger (id bigserial PRIMARY KEY, expense_id bigint REFERENCES expenses);'),
+      'src/admin.ts': `import { Pool } from 'pg';\nconst pool = new Pool();\nexport const reset = () => pool.query('TRUNCATE users CASCADE');\nexport const soft = () => pool.query('TRUNCATE notes');\n`,
+    });
+    expect(await findings(root, { ...options, protectedTables: ['expenses', 'ledger'] })).toEqual(['src/admin.ts:3 protected-write expenses truncate', 'src/admin.ts:3 protected-write ledger truncate']);
+  });
+
   it('no migrations folder configured, or one that does not exist: the deletes of unprotected tables say nothing (as before)', async () => {
     const root = makeTree(files);
     expect(await findings(root, { ...options, migrationsDir: undefined })).toEqual([]);

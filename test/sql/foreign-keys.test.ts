@@ -7,7 +7,7 @@ const keys = (...texts: string[]) =>
   foreignKeyActions(texts).map((k) => `${k.child.schema ? `${k.child.schema}.` : ''}${k.child.table}(${k.columns.join(',')}) -> ${k.parent.schema ? `${k.parent.schema}.` : ''}${k.parent.table} ${k.action} [${k.name}]`);
 
 describe('foreignKeyActions: the keys with a delete action a schema leaves', () => {
-  it('column and table constraints, named and unnamed (named as PostgreSQL names them), ADD COLUMN … REFERENCES; NO ACTION and RESTRICT are not actions', () => {
+  it('column and table constraints, named and unnamed (named as PostgreSQL names them), ADD COLUMN … REFERENCES; NO ACTION (the default) and RESTRICT kept as such', () => {
     expect(
       keys(
         `CREATE TABLE billing.expenses (
@@ -23,9 +23,11 @@ describe('foreignKeyActions: the keys with a delete action a schema leaves', () 
       ),
     ).toEqual([
       'billing.expenses(user_id) -> users cascade [expenses_user_id_fkey]',
+      'billing.expenses(kind) -> kinds restrict [expenses_kind_fkey]',
       'billing.expenses(cat) -> categories set null [fk_cat]',
       'billing.expenses(id,cat) -> pairs set default [expenses_id_cat_fkey]',
       'billing.expenses(budget_id) -> budgets cascade [expenses_budget_id_fkey]',
+      'billing.expenses(kind) -> kinds no action [Fk_Quoted]',
     ]);
   });
 
