@@ -42,11 +42,11 @@ export function deleteEffects(keys: readonly DeleteAction[], table: string): Del
 const memo = new WeakMap<ModuleIndex, Map<string, DeleteAction[]>>();
 
 /**
- * One library's delete actions, read once per run from every file that mentions `onDelete`
+ * One library's delete actions, read once per run from every file that mentions `onDelete` (or `mentions`)
  * (`readModule` reads one). The reading is project-wide, so every file using it lists the run's
  * files as its cache dependencies: an edited schema re-checks the files that delete.
  */
-export function projectDeleteActions(ctx: SinkContext, library: string, readModule: (here: SinkContext, out: DeleteAction[]) => void): DeleteAction[] {
+export function projectDeleteActions(ctx: SinkContext, library: string, readModule: (here: SinkContext, out: DeleteAction[]) => void, mentions = /\bonDelete\b/): DeleteAction[] {
   ctx.index.noteAccess(ctx.projectFiles());
   let byLibrary = memo.get(ctx.index);
   if (!byLibrary) memo.set(ctx.index, (byLibrary = new Map()));
@@ -55,7 +55,7 @@ export function projectDeleteActions(ctx: SinkContext, library: string, readModu
   const keys: DeleteAction[] = [];
   byLibrary.set(library, keys);
   for (const rel of ctx.projectFiles()) {
-    const mod = ctx.index.getIfMentions(rel, /\bonDelete\b/);
+    const mod = ctx.index.getIfMentions(rel, mentions);
     if (mod) readModule({ ...ctx, mod }, keys);
   }
   return keys;

@@ -6,6 +6,8 @@ import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
+import { deleteEffects } from './delete-actions.js';
+import { mikroDeleteActions } from './mikro-orm-foreign-keys.js';
 
 /**
  * MikroORM: entities from `@Entity({ tableName })` (else the underscored class
@@ -95,7 +97,7 @@ export const mikroOrmModel: SinkModel = {
     if (qb && QB_WRITES.has(method)) {
       const before: Origin = { root: o.root, steps: o.steps.slice(0, o.steps.indexOf(qb)) };
       const table = entityTable(qb.node.arguments[0], ctx, tableOf(ctx)) ?? repoTable(before, ctx);
-      return [{ kind: 'builder', node: site.node, via: `mikro-orm query builder .${method}()`, table, operation: QB_WRITES.get(method)!, library: 'mikro-orm' }];
+      return withDeleteEffects([{ kind: 'builder', node: site.node, via: `mikro-orm query builder .${method}()`, table, operation: QB_WRITES.get(method)!, library: 'mikro-orm' }], ctx, false);
     }
     if (method === 'execute') {
       if (!site.args[0] || ts.isArrowFunction(unwrapExpression(site.args[0]))) return undefined;
@@ -115,9 +117,22 @@ export const mikroOrmModel: SinkModel = {
     if (repo !== undefined && !(ENTITY_FIRST.has(method) && site.args.length >= 2)) table = ENTITY_FIRST.has(method) ? repo : (entityValueTable(site.args[0], ctx) ?? repo);
     else if (ENTITY_FIRST.has(method) && site.args.length >= 2) table = entityTable(site.args[0], ctx, tableOf(ctx));
     else table = entityValueTable(site.args[0], ctx);
-    return [{ kind: 'builder', node: site.node, via: `mikro-orm .${method}()`, table, operation: op, library: 'mikro-orm' }];
+    return withDeleteEffects([{ kind: 'builder', node: site.node, via: `mikro-orm .${method}()`, table, operation: op, library: 'mikro-orm' }], ctx, method === 'remove' || method === 'removeAndFlush');
   },
 };
+
+/**
+ * A delete also writes what the relations say: the foreign keys' `deleteRule` (any delete), and
+ * for `em.remove()` the collections it removes with the entity (`Cascade.REMOVE`, `orphanRemoval`).
+ */
+function withDeleteEffects(sinks: Sink[], ctx: SinkContext, unitOfWork: boolean): Sink[] {
+  const first = sinks[0];
+  if (!first || first.kind !== 'builder' || first.operation !== 'delete' || first.table === undefined) return sinks;
+  const actions = mikroDeleteActions(ctx);
+  const keys = unitOfWork ? [...actions.database, ...actions.unitOfWork] : actions.database;
+  for (const e of deleteEffects(keys, first.table)) sinks.push({ ...first, via: `${first.via} through the relation (${e.path})`, table: e.table, operation: e.operation });
+  return sinks;
+}
 
 /**
  * `article.comments` or `user.favorites`: a relation of an entity, a Collection, not the
