@@ -1,4 +1,5 @@
 import { ts } from '../../ts-analysis/typescript.js';
+import type { ModuleIndex } from '../../ts-analysis/module-index.js';
 import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
 import { decorator } from '../orm-facts.js';
 import { constString, type SinkContext } from '../sink-model.js';
@@ -75,4 +76,41 @@ function removesWithParent(options: ts.ObjectLiteralExpression, ctx: SinkContext
     const name = ts.isPropertyAccessExpression(u) ? u.name.text.toLowerCase() : constString(u, ctx)?.toLowerCase();
     return name === 'remove' || name === 'all';
   });
+}
+
+const orphanMemo = new WeakMap<ModuleIndex, Map<string, string>>();
+
+/**
+ * Collections declared with `orphanRemoval: true`, as `<parent table>.<property>` → the child
+ * table: removing an item from one (`article.comments.remove(c)`, `set([...])`, `removeAll()`)
+ * deletes its row at the flush.
+ */
+export function orphanRemovalCollections(ctx: SinkContext): Map<string, string> {
+  ctx.index.noteAccess(ctx.projectFiles());
+  let found = orphanMemo.get(ctx.index);
+  if (found) return found;
+  found = new Map();
+  orphanMemo.set(ctx.index, found);
+  for (const rel of ctx.projectFiles()) {
+    const mod = ctx.index.getIfMentions(rel, /\borphanRemoval\b/);
+    if (!mod) continue;
+    const here: SinkContext = { ...ctx, mod };
+    const visit = (n: ts.Node): void => {
+      if (ts.isClassDeclaration(n)) {
+        const table = ctx.facts.mikroTable(n, mod);
+        for (const member of table ? n.members : []) {
+          const d = decorator(member, /^(OneToMany|OneToOne)$/);
+          if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
+          const args = d.arguments.map(unwrapExpression);
+          const options = [...args].reverse().find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
+          const thunk = args[0] && !ts.isObjectLiteralExpression(args[0]) ? args[0] : options && ownProperty(options, 'entity');
+          const target = thunk && targetTable(unwrapExpression(thunk), here);
+          if (target && options && orphan(options)) found!.set(`${table}.${member.name.text}`, target);
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(mod.sourceFile);
+  }
+  return found;
 }

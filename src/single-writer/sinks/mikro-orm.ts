@@ -7,7 +7,7 @@ import type { WriteOperation } from '../../sql/index.js';
 import { foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
 import { deleteEffects } from './delete-actions.js';
-import { mikroDeleteActions } from './mikro-orm-foreign-keys.js';
+import { mikroDeleteActions, orphanRemovalCollections } from './mikro-orm-foreign-keys.js';
 
 /**
  * MikroORM: entities from `@Entity({ tableName })` (else the underscored class
@@ -91,7 +91,7 @@ export const mikroOrmModel: SinkModel = {
     const method = site.method!;
     const o = ctx.tracer.of(site.receiver, ctx.mod);
     if (!isMikro(o)) return undefined;
-    if (isEntityProperty(site.receiver, ctx)) return collectionCall(site.node, method, site.args, ctx);
+    if (isEntityProperty(site.receiver, ctx)) return collectionCall(site.node, site.receiver, method, site.args, ctx);
     if (method === 'add') return undefined;
     const qb = callStep(o, /^(createQueryBuilder|qb)$/);
     if (qb && QB_WRITES.has(method)) {
@@ -136,8 +136,8 @@ function withDeleteEffects(sinks: Sink[], ctx: SinkContext, unitOfWork: boolean)
 
 /**
  * `article.comments` or `user.favorites`: a relation of an entity, a Collection, not the
- * EntityManager. Its `remove(x)` unlinks (a pivot row for many-to-many, the foreign key or,
- * with orphanRemoval, the row for one-to-many): nothing the model can name, so no finding.
+ * EntityManager. Its `remove(x)` unlinks (a pivot row for many-to-many, or the foreign key):
+ * not a write of the item's table, except on a collection declared `orphanRemoval: true`.
  */
 function isEntityProperty(receiver: ts.Expression, ctx: SinkContext): boolean {
   const r = unwrapExpression(receiver);
@@ -148,7 +148,8 @@ function isEntityProperty(receiver: ts.Expression, ctx: SinkContext): boolean {
  * `author.articles.add(new Article(…))`: a new entity added to a relation is inserted by the
  * cascade at the next flush: an inferred (warning) INSERT of its table, at the add.
  */
-function collectionCall(node: ts.CallExpression, method: string, args: readonly ts.Expression[], ctx: SinkContext): Sink[] | undefined {
+function collectionCall(node: ts.CallExpression, receiver: ts.Expression, method: string, args: readonly ts.Expression[], ctx: SinkContext): Sink[] | undefined {
+  if (ORPHANING.has(method)) return orphaned(node, receiver, method, ctx);
   if (method !== 'add') return undefined;
   const sinks: Sink[] = [];
   for (const a of args) {
@@ -158,6 +159,18 @@ function collectionCall(node: ts.CallExpression, method: string, args: readonly 
     if (table) sinks.push({ kind: 'builder', node, via: 'mikro-orm collection .add() of a new entity (inserted by cascade at flush)', table, operation: 'insert', inferred: true, library: 'mikro-orm' });
   }
   return sinks.length ? sinks : undefined;
+}
+
+/** Collection methods that take items out: with `orphanRemoval`, their rows are deleted at the flush. */
+const ORPHANING = new Set(['remove', 'removeAll', 'set']);
+
+/** `article.comments.remove(c)` on a collection declared `orphanRemoval: true`: an inferred DELETE of the item's table. */
+function orphaned(node: ts.CallExpression, receiver: ts.Expression, method: string, ctx: SinkContext): Sink[] | undefined {
+  const r = unwrapExpression(receiver);
+  if (!ts.isPropertyAccessExpression(r)) return undefined;
+  const owner = entityValueTable(r.expression, ctx);
+  const child = owner && orphanRemovalCollections(ctx).get(`${owner}.${r.name.text}`);
+  return child ? [{ kind: 'builder', node, via: `mikro-orm collection .${method}() with orphanRemoval (deleted at flush)`, table: child, operation: 'delete', inferred: true, library: 'mikro-orm' }] : undefined;
 }
 
 /** `flush()` after assigning to an entity loaded in the same function: an inferred UPDATE. */
