@@ -12,7 +12,8 @@ import { spanPieces, constString, foldSql, receiverConfidence, type SinkContext,
  * `sql.identifier(['public', 'expenses'])` folds to the name; `sql.fragment`
  * pieces fold in. A `sql` fragment on its own is not a sink.
  */
-const PKG = /^slonik$/;
+// Slonik and its published forks under a scope (`@silverhand/slonik`, which Logto uses).
+const PKG = /^(slonik|@[^/]+\/slonik)$/;
 const METHODS = ['query', 'one', 'oneFirst', 'many', 'manyFirst', 'any', 'anyFirst', 'maybeOne', 'maybeOneFirst', 'exists', 'stream', 'copyFromBinary'];
 
 function isSlonik(o: Origin): boolean {
