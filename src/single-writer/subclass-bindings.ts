@@ -4,7 +4,7 @@ import { classAt } from '../ts-analysis/scopes.js';
 import { storedParameter, superArgument, type StoredParameter } from '../ts-analysis/constructor-parameters.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import type { Origin } from '../ts-analysis/origin.js';
-import type { SinkContext } from './sink-model.js';
+import { constString, type SinkContext } from './sink-model.js';
 
 /**
  * A generic base class writes through a member its constructor is given
@@ -17,6 +17,8 @@ export interface SubclassBinding {
   name: string;
   /** What it hands the base constructor, traced in its own module; undefined when that is not in the code (a parameter passed on). */
   value?: Origin;
+  /** The expression it hands over, in its own module. */
+  expr?: ts.Expression;
   /** The subclass's module, for tracing further from the value. */
   mod: ModuleInfo;
 }
@@ -42,6 +44,23 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
   return { base: cls.name?.text ?? 'the base class', member: r.name.text, subclasses };
 }
 
+/**
+ * `this.tableName` in a generic base repository (`class BaseRepo { constructor(protected table: string) {} }`,
+ * `class PaymentsRepo extends BaseRepo { constructor() { super('payments') } }`): the constant
+ * each subclass hands over; undefined when one of them is not a constant or there is no subclass.
+ */
+export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value: string; sub: string; base: string; member: string }[] | undefined {
+  const bindings = subclassBindings(expr, ctx);
+  if (!bindings?.subclasses.length) return undefined;
+  const out: { value: string; sub: string; base: string; member: string }[] = [];
+  for (const b of bindings.subclasses) {
+    const value = b.expr && constString(b.expr, { ...ctx, mod: b.mod });
+    if (value === undefined) return undefined;
+    out.push({ value, sub: b.name, base: bindings.base, member: bindings.member });
+  }
+  return out;
+}
+
 function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: SinkContext, out: SubclassBinding[], depth: number): void {
   for (const sub of subclassesOf(base, ctx)) {
     const name = sub.cls.name?.text ?? 'an anonymous class';
@@ -53,7 +72,7 @@ function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: Si
       if (out.length > before) continue;
     }
     const arg = hasConstructor ? superArgument(sub.cls, stored) : undefined;
-    out.push({ name, mod: sub.mod, ...(arg ? { value: ctx.tracer.of(arg, sub.mod) } : {}) });
+    out.push({ name, mod: sub.mod, ...(arg ? { value: ctx.tracer.of(arg, sub.mod), expr: arg } : {}) });
   }
 }
 

@@ -72,3 +72,45 @@ describe('TypeORM behind a generic base service', () => {
     expect((await findings(untraced, protect)).filter((f) => f.startsWith('src/common/'))).toEqual(['src/common/base.service.ts:11 unverifiable-sql', 'src/common/base.service.ts:7 unverifiable-sql']);
   });
 });
+
+/** A generic base repository over a query builder, handed its table name by each subclass (`super('payments')`). */
+describe('Knex and Kysely behind a generic base repository', () => {
+  const knexFiles = {
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', pg: '8' } }),
+    'src/db.ts': `import knex from 'knex';\nexport const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });\n`,
+    'src/base.repository.ts': [
+      `import { db } from './db';`,
+      ``,
+      `export class BaseRepository<T extends object> {`,
+      `  constructor(protected readonly tableName: string) {}`,
+      ``,
+      `  create(row: T) {`,
+      `    return db(this.tableName).insert(row).returning('*');`,
+      `  }`,
+      ``,
+      `  remove(id: number) {`,
+      `    return db(this.tableName).where({ id }).del();`,
+      `  }`,
+      `}`,
+      ``,
+    ].join('\n'),
+    'src/payments.repository.ts': `import { BaseRepository } from './base.repository';\n\nconst TABLE = 'payments';\n\nexport class PaymentsRepository extends BaseRepository<{ amount: string }> {\n  constructor() {\n    super(TABLE);\n  }\n}\n`,
+    'src/tags.repository.ts': `import { BaseRepository } from './base.repository';\n\nexport class TagsRepository extends BaseRepository<{ label: string }> {\n  constructor() {\n    super('tags');\n  }\n}\n`,
+  };
+
+  it('knex(this.tableName): each subclass table, the protected ones reported; a subclass passing on a parameter leaves it unverifiable', async () => {
+    expect(await findings(makeTree(knexFiles), protect)).toEqual(['src/base.repository.ts:11 protected-write payments delete', 'src/base.repository.ts:7 protected-write payments insert']);
+    const open = { ...knexFiles, 'src/any.repository.ts': `import { BaseRepository } from './base.repository';\n\nexport class AnyRepository extends BaseRepository<object> {\n  constructor(table: string) {\n    super(table);\n  }\n}\n` };
+    expect(await findings(makeTree(open), protect)).toEqual(['src/base.repository.ts:11 unverifiable-sql', 'src/base.repository.ts:7 unverifiable-sql']);
+  });
+
+  it('kysely insertInto(this.table) with the table stored from a destructured options object', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { kysely: '0.27', pg: '8' } }),
+      'src/db.ts': `import { Kysely, PostgresDialect } from 'kysely';\nimport { Pool } from 'pg';\nexport const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool() }) });\n`,
+      'src/base.ts': `import { db } from './db';\n\nexport abstract class Repo {\n  protected readonly table: string;\n  constructor({ table }: { table: string }) {\n    this.table = table;\n  }\n  insert(row: object) {\n    return db.insertInto(this.table).values(row).execute();\n  }\n}\n`,
+      'src/payments.ts': `import { Repo } from './base';\n\nexport class Payments extends Repo {\n  constructor() {\n    super({ table: 'payments' });\n  }\n}\n`,
+    });
+    expect(await findings(root, protect)).toEqual(['src/base.ts:9 protected-write payments insert']);
+  });
+});

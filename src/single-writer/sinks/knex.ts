@@ -4,6 +4,7 @@ import type { Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { knexToPostgres } from '../parameter-styles.js';
 import { constString, flattenChain, foldSql, receiverConfidence, tableName, type CallSite, type SinkContext, type SinkModel } from '../sink-model.js';
+import { boundStrings } from '../subclass-bindings.js';
 
 /**
  * Knex: a chain rooted at a knex instance (or a transaction `trx`) that names
@@ -44,12 +45,15 @@ export const knexModel: SinkModel = {
     const sure = confidence(o);
     if (!sure) return undefined;
     let table: string | undefined | null = null;
+    let tableExpr: ts.Expression | undefined;
     let schema: string | undefined;
     let op: WriteOperation | undefined;
     let opLink = links[0]!;
     links.forEach((l, i) => {
-      if (l.name === undefined && i === 0 && l.args[0]) table = tableArg(l.args[0], ctx);
-      else if (l.name && TABLE_LINKS.has(l.name) && l.args[0] && !ts.isArrowFunction(unwrapExpression(l.args[0]))) table = tableArg(l.args[0], ctx);
+      if ((l.name === undefined && i === 0 && l.args[0]) || (l.name && TABLE_LINKS.has(l.name) && l.args[0] && !ts.isArrowFunction(unwrapExpression(l.args[0])))) {
+        tableExpr = l.args[0]!;
+        table = tableArg(tableExpr, ctx);
+      }
       else if (l.name === 'withSchema') schema = constString(l.args[0], ctx);
       else if (l.name && WRITES.has(l.name) && l.call && !op) {
         op = WRITES.get(l.name)!;
@@ -59,8 +63,12 @@ export const knexModel: SinkModel = {
     });
     if (!op || table === null) return undefined;
     for (const l of links) if (l.call && l.call !== site.node) ctx.consume(l.call);
-    const t = table === undefined ? undefined : schema ? `${schema}.${table}` : table;
-    return [{ kind: 'builder', node: opLink.call ?? site.node, via: `knex .${opLink.name}()`, table: t, operation: op, library: 'knex', heuristic: sure === 'heuristic' }];
+    const qualify = (name: string) => (schema ? `${schema}.${name}` : name);
+    const node = opLink.call ?? site.node;
+    // `db(this.tableName)` in a generic base repository: the table each subclass hands to super().
+    const bound = table === undefined && tableExpr ? boundStrings(tableExpr, ctx) : undefined;
+    if (bound) return bound.map((b) => ({ kind: 'builder' as const, node, via: `knex .${opLink.name}() on this.${b.member}, the table ${b.sub} gives ${b.base}`, table: qualify(tableName(b.value)), operation: op!, library: 'knex', heuristic: sure === 'heuristic' }));
+    return [{ kind: 'builder', node, via: `knex .${opLink.name}()`, table: table === undefined ? undefined : qualify(table), operation: op, library: 'knex', heuristic: sure === 'heuristic' }];
   },
 };
 

@@ -5,6 +5,7 @@ import type { Origin } from '../../ts-analysis/origin.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { spanPieces, constString, flattenChain, foldSql, receiverConfidence, tableName, type SinkContext, type SinkModel } from '../sink-model.js';
+import { boundStrings } from '../subclass-bindings.js';
 
 /**
  * Kysely: `insertInto/replaceInto/updateTable/deleteFrom/mergeInto` on a
@@ -47,10 +48,13 @@ export const kyselyModel: SinkModel = {
       const schema = schemaOf(site.receiver, ctx);
       const args = unwrapExpression(site.args[0]);
       const list = ts.isArrayLiteralExpression(args) ? [...args.elements] : [args];
-      return list.map((a) => {
+      const qualify = (t: string) => (schema && !tableName(t).includes('.') ? `${schema}.${tableName(t)}` : tableName(t));
+      return list.flatMap((a) => {
         const t = constString(a, ctx);
-        const table = t === undefined ? undefined : schema && !tableName(t).includes('.') ? `${schema}.${tableName(t)}` : tableName(t);
-        return { kind: 'builder' as const, node: site.node, via: `kysely .${site.method}()`, table, operation: op, library: 'kysely', heuristic: confidence === 'heuristic' };
+        // `db.insertInto(this.table)` in a generic base repository: the table each subclass hands to super().
+        const bound = t === undefined ? boundStrings(a, ctx) : undefined;
+        if (bound) return bound.map((b) => ({ kind: 'builder' as const, node: site.node, via: `kysely .${site.method}() on this.${b.member}, the table ${b.sub} gives ${b.base}`, table: qualify(b.value), operation: op, library: 'kysely', heuristic: confidence === 'heuristic' }));
+        return [{ kind: 'builder' as const, node: site.node, via: `kysely .${site.method}()`, table: t === undefined ? undefined : qualify(t), operation: op, library: 'kysely', heuristic: confidence === 'heuristic' }];
       });
     }
     if (site.method === 'execute' && site.args[0] && isSqlTemplate(site.receiver, ctx)) {
