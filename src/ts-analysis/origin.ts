@@ -246,7 +246,9 @@ export class OriginTracer {
         const callee = unwrapExpression(site.call.expression);
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         const base = ts.isPropertyAccessExpression(callee) ? this.of(callee.expression, mod, depth) : this.of(callee, mod, depth);
-        o = withStep(base, { k: 'cb', method, call: site.call, arg: site.argIndex, param: b.paramIndex ?? 0, name: b.path ? undefined : b.name });
+        // `findOne(…).then((row) => …)`: the callback is given what the promise resolves to, as `await` would.
+        if (method === 'then' && site.argIndex === 0 && (b.paramIndex ?? 0) === 0) o = base;
+        else o = withStep(base, { k: 'cb', method, call: site.call, arg: site.argIndex, param: b.paramIndex ?? 0, name: b.path ? undefined : b.name });
       } else if (ts.isParameter(b.node) && ts.isConstructorDeclaration(fn)) {
         o = undefined;
       }

@@ -445,3 +445,96 @@ describe('Sequelize behind a generic base service', () => {
     expect(await findings(makeTree(alone), protect)).toEqual(['src/service/base.ts:15 unverifiable-sql', 'src/service/base.ts:19 unverifiable-sql', 'src/service/base.ts:28 unverifiable-sql']);
   });
 });
+
+/**
+ * The Sequelize RealWorld example's layout (cirosantilli/node-express-sequelize-nextjs-realworld-example-app):
+ * `router.param` loads an instance into `req.article` with `.then(…)`, handlers write through it,
+ * the model has methods added to its prototype, and a helper takes a model as a parameter.
+ */
+describe('Sequelize in Express handlers: request properties, prototype methods, helpers taking a model', () => {
+  const files = {
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '4', sequelize: '6' } }),
+    'models/index.js': [
+      `const { Sequelize, DataTypes } = require('sequelize');`,
+      `const sequelize = new Sequelize(process.env.DATABASE_URL, { define: { freezeTableName: true } });`,
+      `const Article = sequelize.define('Article', { slug: DataTypes.STRING });`,
+      `const Comment = sequelize.define('Comment', { body: DataTypes.TEXT });`,
+      `const Tag = sequelize.define('Tag', { name: DataTypes.STRING });`,
+      `Article.hasMany(Comment, { foreignKey: 'articleId', onDelete: 'CASCADE' });`,
+      `Article.prototype.destroy2 = async function () {`,
+      `  await sequelize.transaction(async (t) => {`,
+      `    await this.destroy({ transaction: t });`,
+      `  });`,
+      `};`,
+      `module.exports = { sequelize, Article, Comment, Tag };`,
+      ``,
+    ].join('\n'),
+    'lib.js': [
+      `async function deleteOldest(Model, keep) {`,
+      `  const old = await Model.findAll({ offset: keep, attributes: ['id'] });`,
+      `  await Model.destroy({ where: { id: old.map((row) => row.id) } });`,
+      `}`,
+      `const touch = (Model, id) => Model.update({ touchedAt: new Date() }, { where: { id } });`,
+      `module.exports = { deleteOldest, touch };`,
+      ``,
+    ].join('\n'),
+    'api/articles.js': [
+      `const router = require('express').Router();`,
+      `const lib = require('../lib');`,
+      `const { Article, Comment, Tag } = require('../models');`,
+      ``,
+      `router.param('article', function (req, res, next, slug) {`,
+      `  Article.findOne({ where: { slug } }).then(function (article) {`,
+      `    req.article = article;`,
+      `    next();`,
+      `  });`,
+      `});`,
+      `router.param('comment', async function (req, res, next, id) {`,
+      `  req.comment = await Comment.findByPk(id);`,
+      `  next();`,
+      `});`,
+      `router.put('/:article', async (req, res) => {`,
+      `  const article = req.article;`,
+      `  article.title = req.body.title;`,
+      `  await article.save();`,
+      `  res.end();`,
+      `});`,
+      `router.delete('/:article', async (req, res) => {`,
+      `  await req.article.destroy2();`,
+      `  await req.comment.destroy();`,
+      `  await lib.deleteOldest(Tag, 100);`,
+      `  await lib.touch(Comment, 1);`,
+      `  res.end();`,
+      `});`,
+      `module.exports = router;`,
+      ``,
+    ].join('\n'),
+  };
+  const protect = { protectedTables: ['Article', 'Comment'], include: ['**/*.js'] };
+
+  it('req.article set with .then(…), req.comment with await: writes through them are found (heuristic: by the property name across files); this in a prototype method is the model, with its cascade', async () => {
+    expect(await findings(makeTree(files), protect)).toEqual(
+      [
+        'api/articles.js:18 protected-write Article insert (heuristic)',
+        'api/articles.js:23 protected-write Comment delete (heuristic)',
+        'models/index.js:9 protected-write Article delete',
+        'models/index.js:9 protected-write Comment delete',
+        'lib.js:5 protected-write Comment update',
+      ].sort(),
+    );
+  });
+
+  it('a helper taking a model writes what its callers hand it; one nobody calls says nothing; a caller handing something else leaves it unverifiable', async () => {
+    const out = await findings(makeTree(files), { ...protect, protectedTables: ['Tag'] });
+    expect(out).toEqual(['lib.js:3 protected-write Tag delete']);
+    const untraced = { ...files, 'api/other.js': `const lib = require('../lib');\nmodule.exports = (m) => lib.deleteOldest(m, 5);\n` };
+    expect(await findings(makeTree(untraced), { ...protect, protectedTables: ['Tag'] })).toEqual(['lib.js:3 protected-write Tag delete', 'lib.js:3 unverifiable-sql']);
+    const uncalled = { ...files, 'api/articles.js': files['api/articles.js'].replace(`  await lib.deleteOldest(Tag, 100);\n`, '') };
+    expect(await findings(makeTree(uncalled), { ...protect, protectedTables: ['Tag'] })).toEqual([]);
+  });
+
+  it('two middlewares storing different models under one request property: not guessed', async () => {
+    const two = { ...files, 'api/other.js': `const { Tag } = require('../models');\nmodule.exports = async (req, res, next) => {\n  req.comment = await Tag.findByPk(1);\n  next();\n};\n` };
+    expect((await findings(makeTree(two), protect)).filter((f) => f.startsWith('api/articles.js:23'))).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { ts } from '../../ts-analysis/typescript.js';
 import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
-import { classAt } from '../../ts-analysis/scopes.js';
+import { classAt, scopeAt, type Scope } from '../../ts-analysis/scopes.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import { lastName, type Origin } from '../../ts-analysis/origin.js';
 import { returnedExpression } from '../../ts-analysis/function-results.js';
@@ -12,6 +12,7 @@ import { MIXIN, mixinWrites, projectAssociations, projectModels, type Associatio
 import { deleteEffects, type DeleteAction } from './delete-actions.js';
 import { referencingTables, sequelizeDeleteActions } from './sequelize-foreign-keys.js';
 import { subclassBindings } from '../subclass-bindings.js';
+import { parameterBindings } from '../parameter-bindings.js';
 
 /**
  * Sequelize (and sequelize-typescript): models from `Model.init(…, { tableName })`,
@@ -180,12 +181,133 @@ function boundBySubclasses(site: CallSite, ctx: SinkContext, operation: WriteOpe
   return models.flatMap((m) => writeSinks(site, ctx, `sequelize ${site.method}() on this.${bindings.member}, the model ${m!.sub} gives ${bindings.base}`, m!.table, operation, m!.ref));
 }
 
+/**
+ * `async function deleteOldest(Model) { await Model.destroy(…) }`: a helper writing through a
+ * parameter writes the models its callers hand it (`deleteOldest(models.Comment)`), each said
+ * with where it is called from. A caller handing something not traced to a model leaves that
+ * part unverifiable; a helper nobody in the run calls stays as it was (nothing says it is Sequelize).
+ */
+function boundByCallers(site: CallSite, ctx: SinkContext, operation: WriteOperation): Sink[] | undefined {
+  const bindings = parameterBindings(site.receiver!, ctx);
+  if (!bindings?.calls.length) return undefined;
+  const byTable = new Map<string, { ref: ModelRef; at: string[] }>();
+  let untraced = false;
+  for (const c of bindings.calls) {
+    const ref = modelRefOf(c.value, { ...ctx, mod: c.mod });
+    const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
+    if (!ref || table === undefined) {
+      untraced = true;
+      continue;
+    }
+    const entry = byTable.get(table) ?? { ref, at: [] };
+    entry.at.push(c.at);
+    byTable.set(table, entry);
+  }
+  if (!byTable.size) return undefined;
+  const sinks = [...byTable].flatMap(([table, { ref, at }]) => writeSinks(site, ctx, `sequelize ${site.method}() on the parameter ${bindings.param} of ${bindings.helper}(), given this model at ${at.join(', ')}`, table, operation, ref));
+  if (untraced) sinks.push({ kind: 'builder', node: site.node, via: `sequelize ${site.method}() on the parameter ${bindings.param} of ${bindings.helper}(), given a value not traced to a model by one of its callers`, table: undefined, operation, library: 'sequelize' });
+  return sinks;
+}
+
 /** The model declaration of an instance. */
 function instanceRef(o: Origin, ctx: SinkContext): ModelRef | undefined {
   const last = o.steps.at(-1);
   if (last?.k === 'typed' && last.cls && isSequelize(o)) return { node: last.cls, mod: last.clsModule as ModuleInfo };
   const model = instanceModel(o);
   return model && modelRefOf(model, ctx);
+}
+
+/**
+ * `req.article.destroy()` in an Express handler (or `const article = req.article`), where a
+ * middleware or `router.param` stored `req.article = await Article.findOne(…)`: the instance every
+ * such assignment in the run stores, when they agree on one model. Known by the property's name
+ * across files, so heuristic.
+ */
+function requestInstanceRef(o: Origin, ctx: SinkContext): { ref: ModelRef; name: string } | undefined {
+  const name = requestProperty(o);
+  const stored = name === undefined ? undefined : requestAssignments(ctx).get(name);
+  if (!stored?.length) return undefined;
+  const refs = stored.map((a) => instanceRef(ctx.tracer.of(a.value, a.mod), { ...ctx, mod: a.mod }));
+  const first = refs[0];
+  return first && refs.every((x) => x?.node === first.node) ? { ref: first, name: name! } : undefined;
+}
+
+/** `req.<name>`: a property of a handler's request parameter (traced as a callback's `req`, or an untraced `req`). */
+function requestProperty(o: Origin): string | undefined {
+  const last = o.steps.at(-1);
+  const prev = o.steps.at(-2);
+  if (last?.k !== 'get') return undefined;
+  if (prev?.k === 'cb' && prev.name && REQUEST.test(prev.name)) return last.name;
+  if (!prev && o.root.k === 'unknown' && o.root.name && REQUEST.test(o.root.name)) return last.name;
+  return undefined;
+}
+
+/** `this` inside a function assigned to `Model.prototype.name` (or an arrow within it): that model. */
+function prototypeInstanceRef(receiver: ts.Expression, ctx: SinkContext): ModelRef | undefined {
+  if (unwrapExpression(receiver).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  // The nearest function that binds `this`: arrows take their enclosing function's.
+  let fn: ts.Node | undefined;
+  for (let sc: Scope | undefined = scopeAt(ctx.mod.scopes, receiver.end - 1); sc; sc = sc.parent) {
+    if (sc.kind === 'class') return undefined;
+    if (sc.kind === 'function' && !ts.isArrowFunction(sc.node)) {
+      fn = sc.node;
+      break;
+    }
+  }
+  const owner = fn && prototypeMethods(ctx.mod).get(fn);
+  return owner ? modelRefOf(ctx.tracer.of(owner, ctx.mod), ctx) : undefined;
+}
+
+const prototypeMemo = new WeakMap<ModuleInfo, Map<ts.Node, ts.Expression>>();
+
+/** The functions a module assigns to `X.prototype.name`, with their `X`. */
+function prototypeMethods(mod: ModuleInfo): Map<ts.Node, ts.Expression> {
+  let found = prototypeMemo.get(mod);
+  if (found) return found;
+  found = new Map();
+  prototypeMemo.set(mod, found);
+  if (!mod.sourceFile.text.includes('.prototype.')) return found;
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
+      const target = n.left.expression;
+      const fn = unwrapExpression(n.right);
+      if (ts.isPropertyAccessExpression(target) && target.name.text === 'prototype' && (ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) found!.set(fn, target.expression);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(mod.sourceFile);
+  return found;
+}
+
+const REQUEST = /^(req|request)$/;
+function isRequestObject(e: ts.Expression): boolean {
+  const u = unwrapExpression(e);
+  return ts.isIdentifier(u) && REQUEST.test(u.text);
+}
+
+const requestMemo = new WeakMap<object, Map<string, { value: ts.Expression; mod: ModuleInfo }[]>>();
+
+/** Every `req.<name> = value` of the run, by name. */
+function requestAssignments(ctx: SinkContext): Map<string, { value: ts.Expression; mod: ModuleInfo }[]> {
+  ctx.index.noteAccess(ctx.projectFiles());
+  let found = requestMemo.get(ctx.index);
+  if (found) return found;
+  found = new Map();
+  requestMemo.set(ctx.index, found);
+  for (const rel of ctx.projectFiles()) {
+    const mod = ctx.index.getIfMentions(rel, /\b(req|request)\.[A-Za-z_$][\w$]*\s*=[^=]/);
+    if (!mod) continue;
+    const visit = (n: ts.Node): void => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && isRequestObject(n.left.expression)) {
+        const list = found!.get(n.left.name.text) ?? [];
+        list.push({ value: n.right, mod });
+        found!.set(n.left.name.text, list);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(mod.sourceFile);
+  }
+  return found;
 }
 
 /** The table of a model instance. */
@@ -275,10 +397,21 @@ export const sequelizeModel: SinkModel = {
     const ref = st ? modelRefOf(o, ctx) : undefined;
     const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
     if (st && ref && table !== undefined) return writeSinks(site, ctx, `sequelize ${method}()`, table, st, ref);
+    const helper = st && !ref ? boundByCallers(site, ctx, st) : undefined;
+    if (helper) return helper;
     const inst = INSTANCE.get(method);
     const iref = inst ? instanceRef(o, ctx) : undefined;
     const itable = iref && ctx.facts.sequelizeTable(iref.node, iref.mod);
     if (inst && iref && itable !== undefined) return writeSinks(site, ctx, `sequelize instance .${method}()`, itable, inst, iref);
+    const viaRequest = inst && !iref ? requestInstanceRef(o, ctx) : undefined;
+    const rtable = viaRequest && ctx.facts.sequelizeTable(viaRequest.ref.node, viaRequest.ref.mod);
+    if (inst && viaRequest && rtable !== undefined) {
+      return writeSinks(site, ctx, `sequelize instance .${method}() on req.${viaRequest.name}, which the run's \`req.${viaRequest.name} = …\` assignments set to a model instance`, rtable, inst, viaRequest.ref).map((x) => ({ ...x, heuristic: true }));
+    }
+    // `Article.prototype.destroy2 = async function () { await this.destroy() }`: `this` is an instance of that model.
+    const pref = inst && !iref ? prototypeInstanceRef(site.receiver, ctx) : undefined;
+    const ptable = pref && ctx.facts.sequelizeTable(pref.node, pref.mod);
+    if (inst && pref && ptable !== undefined) return writeSinks(site, ctx, `sequelize instance .${method}() on this, in a method added to the model's prototype`, ptable, inst, pref);
     // A model held only as Sequelize's own type (a generic base service's `repository: ModelStatic<T>`):
     // a write whose table is decided by whoever supplies the model. Said as unverifiable, never dropped.
     const generic = genericModel(o) ?? (inst ? genericInstance(o) : undefined);
