@@ -76,7 +76,8 @@ export async function analyzeSingleWriter(o: SingleWriterOptions): Promise<Singl
     }
     if (o.cacheDir) inputs = Object.fromEntries(inputPaths.map((abs) => [abs, hashText(readAbs(abs))]));
   }
-  if (o.cacheDir) {
+  // A run served wholly from the cache would write back the same document: skip the write.
+  if (o.cacheDir && todo.length) {
     const doc: CacheDocument = { key, inputs, files: Object.fromEntries(files.map((f) => [f, results.get(f)!])) };
     saveCache(o.cacheDir, doc);
   }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import picomatch from 'picomatch';
 
 /** Directories never worth walking. */
@@ -17,7 +17,8 @@ export function listSourceFiles(root: string, include: string[], exclude: string
   const inc = globMatcher(include);
   const exc = globMatcher(exclude);
   const out: string[] = [];
-  const walk = (dir: string) => {
+  // The relative path is built as the walk goes down: path.relative per file costs more than the listing.
+  const walk = (dir: string, relDir: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -25,15 +26,15 @@ export function listSourceFiles(root: string, include: string[], exclude: string
       return;
     }
     for (const e of entries) {
+      const rel = relDir ? `${relDir}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name));
+        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name), rel);
       } else if (e.isFile()) {
-        const rel = relative(root, join(dir, e.name)).split(sep).join('/');
         if (inc(rel) && !exc(rel)) out.push(rel);
       }
     }
   };
-  walk(root);
+  walk(root, '');
   return out.sort();
 }
 
