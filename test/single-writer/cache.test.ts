@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeSingleWriter } from '../../src/single-writer/index.js';
@@ -23,9 +23,13 @@ describe('content-hash cache', () => {
     expect(first.stats.cachedFiles).toBe(0);
     expect(first.findings.map(describeFinding)).toEqual(['src/use.ts:3 protected-write expenses delete']);
 
+    const written = readFileSync(join(cacheDir, 'single-writer.json'), 'utf8');
+    // A sentinel the analysis would never write: a run served wholly from the cache leaves the file as it is.
+    writeFileSync(join(cacheDir, 'single-writer.json'), written.replace(/\}\s*$/, ',"untouched":true}'));
     const second = await run();
     expect(second.stats.cachedFiles).toBe(4);
     expect(second.findings).toEqual(first.findings);
+    expect(readFileSync(join(cacheDir, 'single-writer.json'), 'utf8')).toContain('"untouched":true');
 
     // use.ts did not change, but the constant it reads did.
     writeFileSync(join(root, 'src/sql.ts'), `export const Q = 'SELECT * FROM expenses';\n`);
