@@ -47,18 +47,14 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
 /**
  * `this.tableName` in a generic base repository (`class BaseRepo { constructor(protected table: string) {} }`,
  * `class PaymentsRepo extends BaseRepo { constructor() { super('payments') } }`): the constant
- * each subclass hands over; undefined when one of them is not a constant or there is no subclass.
+ * each subclass hands over (undefined for one that hands on a value not constant here);
+ * undefined when there is no subclass or none hands a constant.
  */
-export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value: string; sub: string; base: string; member: string }[] | undefined {
+export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value?: string; sub: string; base: string; member: string }[] | undefined {
   const bindings = subclassBindings(expr, ctx);
   if (!bindings?.subclasses.length) return undefined;
-  const out: { value: string; sub: string; base: string; member: string }[] = [];
-  for (const b of bindings.subclasses) {
-    const value = b.expr && constString(b.expr, { ...ctx, mod: b.mod });
-    if (value === undefined) return undefined;
-    out.push({ value, sub: b.name, base: bindings.base, member: bindings.member });
-  }
-  return out;
+  const out = bindings.subclasses.map((b) => ({ value: b.expr && constString(b.expr, { ...ctx, mod: b.mod }), sub: b.name, base: bindings.base, member: bindings.member }));
+  return out.some((b) => b.value !== undefined) ? out : undefined;
 }
 
 function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: SinkContext, out: SubclassBinding[], depth: number): void {

@@ -62,14 +62,19 @@ describe('TypeORM behind a generic base service', () => {
     expect(await findings(makeTree(only), protect)).toEqual([]);
   });
 
-  it('no subclass in the run (the base published on its own), or one handing on a repository not traced here: unverifiable, never silent', async () => {
+  it('no subclass in the run (the base published on its own): unverifiable, never silent; one subclass handing on a repository not traced here adds an unverifiable write beside the known ones', async () => {
     const alone = makeTree({ 'package.json': files['package.json'], 'src/common/base.service.ts': files['src/common/base.service.ts'] });
     expect(await findings(alone, protect)).toEqual(['src/common/base.service.ts:11 unverifiable-sql', 'src/common/base.service.ts:7 unverifiable-sql']);
     const untraced = makeTree({
       ...files,
       'src/any/any.service.ts': `import { Repository } from 'typeorm';\nimport { BaseService } from '../common/base.service';\n\nexport class AnyService<T extends object> extends BaseService<T> {\n  constructor(repo: Repository<T>) {\n    super(repo);\n  }\n}\n`,
     });
-    expect((await findings(untraced, protect)).filter((f) => f.startsWith('src/common/'))).toEqual(['src/common/base.service.ts:11 unverifiable-sql', 'src/common/base.service.ts:7 unverifiable-sql']);
+    expect((await findings(untraced, protect)).filter((f) => f.startsWith('src/common/'))).toEqual([
+      'src/common/base.service.ts:11 protected-write payments delete',
+      'src/common/base.service.ts:11 unverifiable-sql',
+      'src/common/base.service.ts:7 protected-write payments insert',
+      'src/common/base.service.ts:7 unverifiable-sql',
+    ]);
   });
 });
 
@@ -98,10 +103,15 @@ describe('Knex and Kysely behind a generic base repository', () => {
     'src/tags.repository.ts': `import { BaseRepository } from './base.repository';\n\nexport class TagsRepository extends BaseRepository<{ label: string }> {\n  constructor() {\n    super('tags');\n  }\n}\n`,
   };
 
-  it('knex(this.tableName): each subclass table, the protected ones reported; a subclass passing on a parameter leaves it unverifiable', async () => {
+  it('knex(this.tableName): each subclass table, the protected ones reported; a subclass passing on a parameter adds an unverifiable write', async () => {
     expect(await findings(makeTree(knexFiles), protect)).toEqual(['src/base.repository.ts:11 protected-write payments delete', 'src/base.repository.ts:7 protected-write payments insert']);
     const open = { ...knexFiles, 'src/any.repository.ts': `import { BaseRepository } from './base.repository';\n\nexport class AnyRepository extends BaseRepository<object> {\n  constructor(table: string) {\n    super(table);\n  }\n}\n` };
-    expect(await findings(makeTree(open), protect)).toEqual(['src/base.repository.ts:11 unverifiable-sql', 'src/base.repository.ts:7 unverifiable-sql']);
+    expect(await findings(makeTree(open), protect)).toEqual([
+      'src/base.repository.ts:11 protected-write payments delete',
+      'src/base.repository.ts:11 unverifiable-sql',
+      'src/base.repository.ts:7 protected-write payments insert',
+      'src/base.repository.ts:7 unverifiable-sql',
+    ]);
   });
 
   it('kysely insertInto(this.table) with the table stored from a destructured options object', async () => {
@@ -112,5 +122,30 @@ describe('Knex and Kysely behind a generic base repository', () => {
       'src/payments.ts': `import { Repo } from './base';\n\nexport class Payments extends Repo {\n  constructor() {\n    super({ table: 'payments' });\n  }\n}\n`,
     });
     expect(await findings(root, protect)).toEqual(['src/base.ts:9 protected-write payments insert']);
+  });
+});
+
+describe('Prisma behind a generic base repository', () => {
+  const schema = `generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Payment {\n  id     Int     @id @default(autoincrement())\n  amount Decimal\n\n  @@map("payments")\n}\n\nmodel Tag {\n  id Int @id @default(autoincrement())\n}\n`;
+  const files = {
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { '@prisma/client': '5' } }),
+    'prisma/schema.prisma': schema,
+    'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+    'src/base.repository.ts': `export abstract class BaseRepository<D extends { create: Function; delete: Function }> {\n  constructor(protected readonly delegate: D) {}\n  create(data: object) {\n    return this.delegate.create({ data });\n  }\n  remove(id: number) {\n    return this.delegate.delete({ where: { id } });\n  }\n}\n`,
+    'src/payments.repository.ts': `import { prisma } from './db';\nimport { BaseRepository } from './base.repository';\n\nexport class PaymentsRepository extends BaseRepository<typeof prisma.payment> {\n  constructor() {\n    super(prisma.payment);\n  }\n}\n`,
+    'src/tags.repository.ts': `import { prisma } from './db';\nimport { BaseRepository } from './base.repository';\n\nexport class TagsRepository extends BaseRepository<typeof prisma.tag> {\n  constructor() {\n    super(prisma.tag);\n  }\n}\n`,
+  };
+
+  it('this.delegate.create(…): the model delegates the subclasses hand to super(), the protected ones reported; a subclass handing on a parameter adds an unverifiable write', async () => {
+    expect(await findings(makeTree(files), protect)).toEqual(['src/base.repository.ts:4 protected-write payments insert', 'src/base.repository.ts:7 protected-write payments delete']);
+    const only = Object.fromEntries(Object.entries(files).filter(([k]) => k !== 'src/payments.repository.ts'));
+    expect(await findings(makeTree(only), protect)).toEqual([]);
+    const open = { ...files, 'src/any.repository.ts': `import { BaseRepository } from './base.repository';\n\nexport class AnyRepository extends BaseRepository<any> {\n  constructor(delegate: any) {\n    super(delegate);\n  }\n}\n` };
+    expect(await findings(makeTree(open), protect)).toEqual([
+      'src/base.repository.ts:4 protected-write payments insert',
+      'src/base.repository.ts:4 unverifiable-sql',
+      'src/base.repository.ts:7 protected-write payments delete',
+      'src/base.repository.ts:7 unverifiable-sql',
+    ]);
   });
 });

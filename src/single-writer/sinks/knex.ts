@@ -67,7 +67,17 @@ export const knexModel: SinkModel = {
     const node = opLink.call ?? site.node;
     // `db(this.tableName)` in a generic base repository: the table each subclass hands to super().
     const bound = table === undefined && tableExpr ? boundStrings(tableExpr, ctx) : undefined;
-    if (bound) return bound.map((b) => ({ kind: 'builder' as const, node, via: `knex .${opLink.name}() on this.${b.member}, the table ${b.sub} gives ${b.base}`, table: qualify(tableName(b.value)), operation: op!, library: 'knex', heuristic: sure === 'heuristic' }));
+    if (bound) {
+      return bound.map((b) => ({
+        kind: 'builder' as const,
+        node,
+        via: b.value === undefined ? `knex .${opLink.name}() on this.${b.member}, which ${b.sub} hands a table not constant here` : `knex .${opLink.name}() on this.${b.member}, the table ${b.sub} gives ${b.base}`,
+        table: b.value === undefined ? undefined : qualify(tableName(b.value)),
+        operation: op!,
+        library: 'knex',
+        heuristic: sure === 'heuristic',
+      }));
+    }
     return [{ kind: 'builder', node, via: `knex .${opLink.name}()`, table: table === undefined ? undefined : qualify(table), operation: op, library: 'knex', heuristic: sure === 'heuristic' }];
   },
 };

@@ -53,7 +53,17 @@ export const kyselyModel: SinkModel = {
         const t = constString(a, ctx);
         // `db.insertInto(this.table)` in a generic base repository: the table each subclass hands to super().
         const bound = t === undefined ? boundStrings(a, ctx) : undefined;
-        if (bound) return bound.map((b) => ({ kind: 'builder' as const, node: site.node, via: `kysely .${site.method}() on this.${b.member}, the table ${b.sub} gives ${b.base}`, table: qualify(b.value), operation: op, library: 'kysely', heuristic: confidence === 'heuristic' }));
+        if (bound) {
+          return bound.map((b) => ({
+            kind: 'builder' as const,
+            node: site.node,
+            via: b.value === undefined ? `kysely .${site.method}() on this.${b.member}, which ${b.sub} hands a table not constant here` : `kysely .${site.method}() on this.${b.member}, the table ${b.sub} gives ${b.base}`,
+            table: b.value === undefined ? undefined : qualify(b.value),
+            operation: op,
+            library: 'kysely',
+            heuristic: confidence === 'heuristic',
+          }));
+        }
         return [{ kind: 'builder' as const, node: site.node, via: `kysely .${site.method}()`, table: t === undefined ? undefined : qualify(t), operation: op, library: 'kysely', heuristic: confidence === 'heuristic' }];
       });
     }

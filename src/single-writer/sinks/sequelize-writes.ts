@@ -53,8 +53,11 @@ export function boundBySubclasses(site: CallSite, ctx: SinkContext, operation: W
     const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
     return ref && table !== undefined ? { ref, table, sub: b.name } : undefined;
   });
-  if (models.some((m) => !m)) return undefined;
-  return models.flatMap((m) => writeSinks(site, ctx, `sequelize ${site.method}() on this.${bindings.member}, the model ${m!.sub} gives ${bindings.base}`, m!.table, operation, m!.ref));
+  if (!models.some(Boolean)) return undefined;
+  const sinks = models.flatMap((m) => (m ? writeSinks(site, ctx, `sequelize ${site.method}() on this.${bindings.member}, the model ${m.sub} gives ${bindings.base}`, m.table, operation, m.ref) : []));
+  // A subclass handing on what it was given (its own parameter): that part stays unverifiable.
+  if (models.some((m) => !m)) sinks.push({ kind: 'builder', node: site.node, via: `sequelize ${site.method}() on this.${bindings.member}, which a subclass of ${bindings.base} hands a value not traced to a model`, table: undefined, operation, library: 'sequelize' });
+  return sinks;
 }
 
 /**

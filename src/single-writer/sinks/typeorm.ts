@@ -98,7 +98,10 @@ export const typeormModel: SinkModel = {
       // `this.repository.save(…)` in a generic base service (`Repository<T>`): the tables its subclasses
       // hand to `super(…)`, else a write whose table is not known here (unverifiable, never dropped).
       const bound = boundBySubclasses(site.receiver, ctx);
-      if (bound) return bound.flatMap((b) => writeSinks(site.node, ctx, `typeorm repository .${method}() on this.${b.member}, the repository ${b.sub} gives ${b.base}`, b.table, op));
+      if (bound) {
+        // A subclass handing on what it was given (its own parameter): that part stays unverifiable.
+        return bound.flatMap((b) => writeSinks(site.node, ctx, b.table === undefined ? `typeorm repository .${method}() on this.${b.member}, which ${b.sub} hands a repository not traced here` : `typeorm repository .${method}() on this.${b.member}, the repository ${b.sub} gives ${b.base}`, b.table, op));
+      }
       return [{ kind: 'builder', node: site.node, via: `typeorm repository .${method}() on a repository typed ${o.root.k === 'package' ? o.root.name : 'Repository'}<T>`, table: undefined, operation: op, library: 'typeorm' }];
     } else if (isManager(o) || o.root.k === 'package') {
       table = entityTable(site.args[0], ctx, tableOf(ctx)) ?? (site.args[0] ? instanceTable(ctx.tracer.of(site.args[0], ctx.mod), ctx, tableOf(ctx), (r) => typeormRepoTable(r, ctx)) : undefined);
@@ -124,13 +127,13 @@ function isGenericRepository(o: Origin): boolean {
   return o.root.k === 'package' && PKG.test(o.root.pkg) && /^(Repository|TreeRepository|MongoRepository)$/.test(o.root.name) && o.steps.length === 1 && last?.k === 'typed';
 }
 
-/** Each subclass's repository table, when every subclass of the run hands the base one traced here. */
-function boundBySubclasses(receiver: ts.Expression, ctx: SinkContext): { table: string; sub: string; member: string; base: string }[] | undefined {
+/** Each subclass's repository table (undefined for one handing on a repository not traced here); undefined when none is traced. */
+function boundBySubclasses(receiver: ts.Expression, ctx: SinkContext): { table?: string; sub: string; member: string; base: string }[] | undefined {
   const bindings = subclassBindings(receiver, ctx);
   if (!bindings?.subclasses.length) return undefined;
   const tables = bindings.subclasses.map((b) => (b.value ? typeormRepoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
-  if (tables.some((t) => t === undefined)) return undefined;
-  return bindings.subclasses.map((b, i) => ({ table: tables[i]!, sub: b.name, member: bindings.member, base: bindings.base }));
+  if (tables.every((t) => t === undefined)) return undefined;
+  return bindings.subclasses.map((b, i) => ({ table: tables[i], sub: b.name, member: bindings.member, base: bindings.base }));
 }
 
 /** `….createQueryBuilder(…).insert().into(E)….execute()` (the builder may be held in a variable). */
