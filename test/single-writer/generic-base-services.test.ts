@@ -149,3 +149,17 @@ describe('Prisma behind a generic base repository', () => {
     ]);
   });
 });
+
+describe('drizzle behind a generic base repository', () => {
+  it('db.insert(this.table): the table objects the subclasses hand to super()', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'drizzle-orm': '0.36', pg: '8' } }),
+      'src/schema.ts': `import { integer, numeric, pgTable, serial, text } from 'drizzle-orm/pg-core';\n\nexport const payments = pgTable('payments', { id: serial('id').primaryKey(), amount: numeric('amount') });\nexport const tags = pgTable('tags', { id: serial('id').primaryKey(), label: text('label') });\nexport const n = integer;\n`,
+      'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nexport const db = drizzle(process.env.DATABASE_URL!);\n`,
+      'src/base.repository.ts': `import type { PgTable } from 'drizzle-orm/pg-core';\nimport { db } from './db';\n\nexport abstract class BaseRepository<T extends PgTable> {\n  constructor(protected readonly table: T) {}\n  insert(row: T['$inferInsert']) {\n    return db.insert(this.table).values(row);\n  }\n  clear() {\n    return db.delete(this.table);\n  }\n}\n`,
+      'src/payments.repository.ts': `import { BaseRepository } from './base.repository';\nimport { payments } from './schema';\n\nexport class PaymentsRepository extends BaseRepository<typeof payments> {\n  constructor() {\n    super(payments);\n  }\n}\n`,
+      'src/tags.repository.ts': `import { BaseRepository } from './base.repository';\nimport { tags } from './schema';\n\nexport class TagsRepository extends BaseRepository<typeof tags> {\n  constructor() {\n    super(tags);\n  }\n}\n`,
+    });
+    expect(await findings(root, protect)).toEqual(['src/base.repository.ts:10 protected-write payments delete', 'src/base.repository.ts:7 protected-write payments insert']);
+  });
+});
