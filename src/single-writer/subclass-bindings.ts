@@ -67,9 +67,60 @@ function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: Si
       collect(sub.cls, stored, ctx, out, depth + 1);
       if (out.length > before) continue;
     }
-    const arg = hasConstructor ? superArgument(sub.cls, stored) : undefined;
+    const arg = hasConstructor ? withDefault(sub.cls, superArgument(sub.cls, stored)) : undefined;
     out.push({ name, mod: sub.mod, ...(arg ? { value: ctx.tracer.of(arg, sub.mod), expr: arg } : {}) });
   }
+}
+
+/**
+ * For an instance of `cls`: the expression its class hands to the base constructor that stores
+ * `this.<member>` (`class Keyresult extends Base { constructor(t = 'keyresult') { super(t) } }`), in its own module.
+ */
+export function valueHandedBy(cls: ts.ClassLikeDeclaration, clsMod: ModuleInfo, member: string, ctx: SinkContext): { expr: ts.Expression; mod: ModuleInfo } | undefined {
+  let sub = cls;
+  let subMod = clsMod;
+  for (let hops = 0; hops < 8; hops++) {
+    const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const base = ext && ctx.tracer.of(ext.expression, subMod);
+    if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === sub) return undefined;
+    const stored = storedParameter(base.root.node, member);
+    if (stored) {
+      const arg = withDefault(sub, superArgument(sub, stored));
+      return arg ? { expr: arg, mod: subMod } : undefined;
+    }
+    sub = base.root.node;
+    subMod = base.root.module;
+  }
+  return undefined;
+}
+
+/** A method `name` of `cls` or of a class it extends, with the module declaring it. */
+export function findMethod(cls: ts.ClassLikeDeclaration, clsMod: ModuleInfo, name: string, ctx: SinkContext): { method: ts.MethodDeclaration; mod: ModuleInfo } | undefined {
+  let c = cls;
+  let m = clsMod;
+  for (let hops = 0; hops < 8; hops++) {
+    for (const member of c.members) {
+      if (ts.isMethodDeclaration(member) && member.body && member.name && ts.isIdentifier(member.name) && member.name.text === name) return { method: member, mod: m };
+    }
+    const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const base = ext && ctx.tracer.of(ext.expression, m);
+    if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === c) return undefined;
+    c = base.root.node;
+    m = base.root.module;
+  }
+  return undefined;
+}
+
+/**
+ * `constructor(table = 'objective') { super(table) }`: the subclass's own parameter with a default
+ * hands over the default (what `new Objective()` gives), the usual way a model names its table.
+ */
+function withDefault(cls: ts.ClassLikeDeclaration, arg: ts.Expression | undefined): ts.Expression | undefined {
+  const u = arg && unwrapExpression(arg);
+  if (!u || !ts.isIdentifier(u)) return arg;
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  const param = ctor?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === u.text);
+  return param?.initializer ?? arg;
 }
 
 interface Subclass {

@@ -160,6 +160,12 @@ export class OriginTracer {
   private property(base: Origin, name: string, depth: number): Origin {
     const fromContext = this.requestContext(base, name, depth);
     if (fromContext) return fromContext;
+    // `new Connect().knex`, `db.pool`: a field of a project class's instance is what the class puts there.
+    const inst = base.steps.at(-1);
+    if (inst?.k === 'typed' && inst.cls && inst.clsModule && depth < 30) {
+      const field = this.member(inst.cls, name, inst.clsModule, depth + 1, true) ?? this.inheritedMember(inst.cls, name, inst.clsModule, depth + 1, true);
+      if (field && field.root.k !== 'unknown') return field;
+    }
     if (!base.steps.length) {
       if (base.root.k === 'module') {
         const r = this.index.resolveExport(base.root.module.relPath, name);
@@ -342,7 +348,7 @@ export class OriginTracer {
    * base service (`class SessionService extends BaseService { constructor() { super({ repository: Session }) } }`)
    * writes the subclass's model, not an unknown one.
    */
-  private inheritedMember(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number): Origin | undefined {
+  private inheritedMember(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number, fieldsOnly = false): Origin | undefined {
     let sub = cls;
     let subMod = mod;
     for (let hops = 0; hops < 8 && depth < 30; hops++) {
@@ -354,9 +360,9 @@ export class OriginTracer {
       if (stored) {
         const handed = superArgument(sub, stored);
         // A subclass without a constructor of its own passes its arguments through: nothing to bind here.
-        return handed ? this.of(handed, subMod, depth + 1) : this.member(baseCls, name, base.root.module, depth + 1);
+        return handed ? this.of(handed, subMod, depth + 1) : this.member(baseCls, name, base.root.module, depth + 1, fieldsOnly);
       }
-      const found = this.member(baseCls, name, base.root.module, depth + 1);
+      const found = this.member(baseCls, name, base.root.module, depth + 1, fieldsOnly);
       if (found) return found;
       sub = baseCls;
       subMod = base.root.module;
@@ -365,7 +371,7 @@ export class OriginTracer {
   }
 
   /** `this.name` inside a class: a property's initializer or type, a constructor parameter property, or `this.name = …` in the constructor. */
-  private member(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number): Origin | undefined {
+  private member(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number, fieldsOnly = false): Origin | undefined {
     let untraceableType: Origin | undefined;
     for (const m of cls.members) {
       if (ts.isPropertyDeclaration(m) && m.name && propertyNameText(m.name) === name) {
@@ -389,7 +395,7 @@ export class OriginTracer {
         return this.ofType(m.type, mod, depth);
       }
       // `this.findById(id)`: a method of the class is a project function, so a call of it is what it returns.
-      if (ts.isMethodDeclaration(m) && m.body && m.name && propertyNameText(m.name) === name) return { root: { k: 'function', node: m, module: mod }, steps: [] };
+      if (!fieldsOnly && ts.isMethodDeclaration(m) && m.body && m.name && propertyNameText(m.name) === name) return { root: { k: 'function', node: m, module: mod }, steps: [] };
     }
     return untraceableType;
   }

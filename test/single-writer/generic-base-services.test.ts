@@ -163,3 +163,70 @@ describe('drizzle behind a generic base repository', () => {
     expect(await findings(root, protect)).toEqual(['src/base.repository.ts:10 protected-write payments delete', 'src/base.repository.ts:7 protected-write payments insert']);
   });
 });
+
+/**
+ * The Koa/Knex layout of many small services (zhuayu/combat-okr): a `Base` model keeps its table,
+ * each model names it as a constructor default and is exported as an instance, and controllers write
+ * through builders the base's methods return (`Keyresult.select({ … }).del()`).
+ */
+describe('Knex models exported as instances of a base class', () => {
+  const files = {
+    'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', mysql: '2' } }),
+    'models/knex.js': `module.exports = require('knex')({ client: 'mysql', connection: {} });\n`,
+    'models/base.js': [
+      `const knex = require('./knex');`,
+      ``,
+      `class Base {`,
+      `  constructor(props) {`,
+      `    this.table = props;`,
+      `  }`,
+      `  knex() {`,
+      `    return knex(this.table);`,
+      `  }`,
+      `  select(params) {`,
+      `    return knex(this.table).select().where(params);`,
+      `  }`,
+      `  insert(params) {`,
+      `    return knex(this.table).insert(params);`,
+      `  }`,
+      `}`,
+      `module.exports = Base;`,
+      ``,
+    ].join('\n'),
+    'models/payment.js': `const Base = require('./base.js');\nclass Payment extends Base {\n  constructor(props = 'payments') {\n    super(props);\n  }\n}\nmodule.exports = new Payment();\n`,
+    'models/tag.js': `const Base = require('./base.js');\nclass Tag extends Base {\n  constructor(props = 'tags') {\n    super(props);\n  }\n}\nmodule.exports = new Tag();\n`,
+    'controllers/payment.js': [
+      `const Payment = require('../models/payment.js');`,
+      `const Tag = require('../models/tag.js');`,
+      ``,
+      `module.exports = {`,
+      `  async remove(ctx) {`,
+      `    await Payment.select({ id: ctx.params.id }).del();`,
+      `    await Payment.knex().where('id', ctx.params.id).update({ amount: 0 });`,
+      `    await Tag.select({ id: 1 }).del();`,
+      `    const rows = await Payment.select({ id: 1 });`,
+      `    ctx.body = rows;`,
+      `  },`,
+      `};`,
+      ``,
+    ].join('\n'),
+  };
+
+  it("the base's own writes per model table (a constructor default is what the model hands over), and writes through builders its methods return, at the controller", async () => {
+    expect(await findings(makeTree(files), { ...protect, include: ['**/*.js'] })).toEqual(
+      ['controllers/payment.js:6 protected-write payments delete', 'controllers/payment.js:7 protected-write payments update', 'models/base.js:14 protected-write payments insert'].sort(),
+    );
+  });
+});
+
+describe('a connection held in a class field', () => {
+  it('new Connect().knex is the knex instance the class field holds (haanhtuan0147/Online-Shop-FS layout): traced, not recognised by name', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', mysql: '2' } }),
+      'config/connect.js': `module.exports = class Connect {\n  knex = require('knex')({ client: 'mysql', connection: {} });\n};\n`,
+      'repository/repository.js': `const Connect = require('../config/connect');\nconst db = new Connect().knex;\n\nmodule.exports = class KnexRepository {\n  constructor(tableName) {\n    this.tableName = tableName;\n  }\n  remove(id) {\n    return db(this.tableName).where('id', id).del();\n  }\n};\n`,
+      'repository/payment.js': `const KnexRepository = require('./repository');\nmodule.exports = class PaymentRepository extends KnexRepository {\n  constructor() {\n    super('payments');\n  }\n};\n`,
+    });
+    expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['repository/repository.js:9 protected-write payments delete']);
+  });
+});

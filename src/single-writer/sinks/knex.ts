@@ -3,8 +3,9 @@ import { unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { Origin } from '../../ts-analysis/origin.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { knexToPostgres } from '../parameter-styles.js';
-import { constString, flattenChain, foldSql, receiverConfidence, tableName, type CallSite, type SinkContext, type SinkModel } from '../sink-model.js';
-import { boundStrings } from '../subclass-bindings.js';
+import { constString, flattenChain, foldSql, receiverConfidence, tableName, type CallSite, type ChainLink, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { boundStrings, findMethod, valueHandedBy } from '../subclass-bindings.js';
+import { returnedExpression } from '../../ts-analysis/function-results.js';
 
 /**
  * Knex: a chain rooted at a knex instance (or a transaction `trx`) that names
@@ -43,7 +44,7 @@ export const knexModel: SinkModel = {
     if (!links.length) return undefined;
     const o = ctx.tracer.of(base, ctx.mod);
     const sure = confidence(o);
-    if (!sure) return undefined;
+    if (!sure) return viaModelMethod(o, links, site, ctx);
     let table: string | undefined | null = null;
     let tableExpr: ts.Expression | undefined;
     let schema: string | undefined;
@@ -81,6 +82,36 @@ export const knexModel: SinkModel = {
     return [{ kind: 'builder', node, via: `knex .${opLink.name}()`, table: table === undefined ? undefined : qualify(table), operation: op, library: 'knex', heuristic: sure === 'heuristic' }];
   },
 };
+
+/**
+ * `Keyresult.select({ … }).del()`: an object of a project class whose method (its own or its base
+ * class's) returns a knex builder (`select(params) { return knex(this.table).select().where(params) }`),
+ * then written through. The table is the method's, with `this.table` read for that object's class
+ * (what it hands its base constructor).
+ */
+function viaModelMethod(o: Origin, links: ChainLink[], site: CallSite, ctx: SinkContext): Sink[] | undefined {
+  const first = links[0];
+  const inst = o.steps.at(-1);
+  if (!first?.name || !first.call || inst?.k !== 'typed' || !inst.cls || !inst.clsModule) return undefined;
+  const opLink = links.slice(1).find((l) => l.name && WRITES.has(l.name) && l.call);
+  if (!opLink) return undefined;
+  const found = findMethod(inst.cls, inst.clsModule, first.name, ctx);
+  const ret = found && returnedExpression(found.method);
+  if (!found || !ret) return undefined;
+  const inner = flattenChain(ret);
+  if (confidence(ctx.tracer.of(inner.base, found.mod)) !== 'traced') return undefined;
+  const tableLink = inner.links.find((l, i) => (l.name === undefined && i === 0) || (l.name !== undefined && TABLE_LINKS.has(l.name)));
+  const arg = tableLink?.args[0] && unwrapExpression(tableLink.args[0]);
+  if (!arg) return undefined;
+  let table = constString(arg, { ...ctx, mod: found.mod });
+  if (table === undefined && ts.isPropertyAccessExpression(arg) && arg.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const handed = valueHandedBy(inst.cls, inst.clsModule, arg.name.text, ctx);
+    table = handed && constString(handed.expr, { ...ctx, mod: handed.mod });
+  }
+  const cls = inst.cls.name?.text ?? 'a class';
+  for (const l of links) if (l.call && l.call !== site.node) ctx.consume(l.call);
+  return [{ kind: 'builder', node: opLink.call ?? site.node, via: `knex .${opLink.name}() on the builder ${cls}.${first.name}() returns`, table: table === undefined ? undefined : tableName(table), operation: WRITES.get(opLink.name!)!, library: 'knex' }];
+}
 
 function tableArg(arg: ts.Expression, ctx: SinkContext): string | undefined | null {
   const u = unwrapExpression(arg);
