@@ -1,10 +1,10 @@
 import { ts } from './typescript.js';
-import { ownProperty, propertyNameText, unwrapExpression } from './const-value.js';
+import { ownProperty, unwrapExpression } from './const-value.js';
 import { isRequireCall, type ModuleIndex, type ModuleInfo, type Resolved } from './module-index.js';
 import { classAt, type Binding } from './scopes.js';
 import { destructuredElement, expandoProperty, firstAssignment } from './assignments.js';
 import { passedThrough, returnedExpression } from './function-results.js';
-import { storedParameter, superArgument } from './constructor-parameters.js';
+import { inheritedMember, member as classMember } from './class-members.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -93,7 +93,7 @@ export class OriginTracer {
       const name = ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as ts.StringLiteral).text;
       if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
         const cls = classAt(mod.scopes, e.end - 1);
-        const member = cls && (this.member(cls, name, mod, depth) ?? this.inheritedMember(cls, name, mod, depth));
+        const member = cls && (classMember(this, cls, name, mod, depth) ?? inheritedMember(this, cls, name, mod, depth));
         if (member) return member;
       }
       return this.property(this.of(e.expression, mod, depth), name, depth);
@@ -163,7 +163,7 @@ export class OriginTracer {
     // `new Connect().knex`, `db.pool`: a field of a project class's instance is what the class puts there.
     const inst = base.steps.at(-1);
     if (inst?.k === 'typed' && inst.cls && inst.clsModule && depth < 30) {
-      const field = this.member(inst.cls, name, inst.clsModule, depth + 1, true) ?? this.inheritedMember(inst.cls, name, inst.clsModule, depth + 1, true);
+      const field = classMember(this, inst.cls, name, inst.clsModule, depth + 1, true) ?? inheritedMember(this, inst.cls, name, inst.clsModule, depth + 1, true);
       if (field && field.root.k !== 'unknown') return field;
     }
     if (!base.steps.length) {
@@ -341,64 +341,6 @@ export class OriginTracer {
     return { root: base.root, steps: [...steps, { k: 'typed', typeArgs, module: ext.typeArguments ? mod : inherited?.k === 'typed' ? inherited.module : mod, cls, clsModule: mod }] };
   }
 
-  /**
-   * `this.name` declared by a project base class. When the base constructor stores one of its
-   * parameters there (`this.repository = repository`, a parameter property, or a property of a
-   * destructured options parameter), the value is what this class hands to `super(…)`: a generic
-   * base service (`class SessionService extends BaseService { constructor() { super({ repository: Session }) } }`)
-   * writes the subclass's model, not an unknown one.
-   */
-  private inheritedMember(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number, fieldsOnly = false): Origin | undefined {
-    let sub = cls;
-    let subMod = mod;
-    for (let hops = 0; hops < 8 && depth < 30; hops++) {
-      const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-      const base = ext && this.of(ext.expression, subMod, depth + 1);
-      if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === sub) return undefined;
-      const baseCls = base.root.node;
-      const stored = storedParameter(baseCls, name);
-      if (stored) {
-        const handed = superArgument(sub, stored);
-        // A subclass without a constructor of its own passes its arguments through: nothing to bind here.
-        return handed ? this.of(handed, subMod, depth + 1) : this.member(baseCls, name, base.root.module, depth + 1, fieldsOnly);
-      }
-      const found = this.member(baseCls, name, base.root.module, depth + 1, fieldsOnly);
-      if (found) return found;
-      sub = baseCls;
-      subMod = base.root.module;
-    }
-    return undefined;
-  }
-
-  /** `this.name` inside a class: a property's initializer or type, a constructor parameter property, or `this.name = …` in the constructor. */
-  private member(cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number, fieldsOnly = false): Origin | undefined {
-    let untraceableType: Origin | undefined;
-    for (const m of cls.members) {
-      if (ts.isPropertyDeclaration(m) && m.name && propertyNameText(m.name) === name) {
-        const typed = m.type && this.ofType(m.type, mod, depth);
-        // A type that says nothing traceable (`{ user: ModelStatic<UserModel>; … }`) gives way to the value stored.
-        if (typed && typed.root.k !== 'unknown') return typed;
-        if (m.initializer) return this.of(m.initializer, mod, depth);
-        untraceableType = typed;
-      }
-      if (ts.isConstructorDeclaration(m)) {
-        for (const p of m.parameters) {
-          if (ts.isIdentifier(p.name) && p.name.text === name && p.type && ts.getModifiers(p)?.length) return this.ofType(p.type, mod, depth);
-        }
-        for (const st of m.body?.statements ?? []) {
-          if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression) || st.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
-          const left = st.expression.left;
-          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name) return this.of(st.expression.right, mod, depth);
-        }
-      }
-      if ((ts.isGetAccessorDeclaration(m) || ts.isMethodDeclaration(m)) && m.name && propertyNameText(m.name) === name && m.type && ts.isGetAccessorDeclaration(m)) {
-        return this.ofType(m.type, mod, depth);
-      }
-      // `this.findById(id)`: a method of the class is a project function, so a call of it is what it returns.
-      if (!fieldsOnly && ts.isMethodDeclaration(m) && m.body && m.name && propertyNameText(m.name) === name) return { root: { k: 'function', node: m, module: mod }, steps: [] };
-    }
-    return untraceableType;
-  }
 }
 
 function entityNameToExpression(n: ts.EntityName): ts.Expression {
