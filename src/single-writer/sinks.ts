@@ -9,6 +9,7 @@ import { drizzleModel } from './sinks/drizzle.js';
 import { knexModel } from './sinks/knex.js';
 import { kyselyModel } from './sinks/kysely.js';
 import { mikroOrmModel } from './sinks/mikro-orm.js';
+import { objectionModel } from './sinks/objection.js';
 import { pgPromiseModel } from './sinks/pg-promise.js';
 import { pgModel } from './sinks/pg.js';
 import { postgresJsModel } from './sinks/postgres-js.js';
@@ -34,6 +35,7 @@ export const SINK_MODELS: readonly SinkModel[] = [
   typeormModel,
   sequelizeModel,
   mikroOrmModel,
+  objectionModel,
 ];
 
 const perIndex = new WeakMap<ModuleIndex, { tracer: OriginTracer; facts: OrmFacts }>();

@@ -48,6 +48,8 @@ export declare namespace ts {
   type ArrayLiteralExpression = import('ts-morph').ts.ArrayLiteralExpression;
   type ElementAccessExpression = import('ts-morph').ts.ElementAccessExpression;
   type MethodDeclaration = import('ts-morph').ts.MethodDeclaration;
+  type GetAccessorDeclaration = import('ts-morph').ts.GetAccessorDeclaration;
+  type HasModifiers = import('ts-morph').ts.HasModifiers;
   type PropertyDeclaration = import('ts-morph').ts.PropertyDeclaration;
   type HeritageClause = import('ts-morph').ts.HeritageClause;
   type ExpressionWithTypeArguments = import('ts-morph').ts.ExpressionWithTypeArguments;

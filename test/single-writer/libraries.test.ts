@@ -21,6 +21,7 @@ describe.each([
   ['sequelize-cjs'],
   ['sequelize-cli'],
   ['mikro-orm'],
+  ['objection'],
 ])('%s', (lib) => {
   it('finds exactly the marked writes (file, line, table, operation) and nothing on the look-alikes', async () => {
     const root = copyFixture(`libraries/${lib}`);
