@@ -21,14 +21,18 @@ function decoratorsOf(node: ts.Node): readonly ts.Decorator[] {
   return (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? [];
 }
 
-/** `@Name(args)` on a class, by decorator name. */
-export function decorator(node: ts.Node, name: RegExp): ts.CallExpression | undefined {
+/**
+ * `@Name(args)` on a class or member, by decorator name: the name it is imported as, so that
+ * `import { Entity as TypeEntity } from 'typeorm'` makes `@TypeEntity(…)` an `@Entity`.
+ */
+export function decorator(node: ts.Node, name: RegExp, mod?: ModuleInfo): ts.CallExpression | undefined {
   for (const d of decoratorsOf(node)) {
     const e = d.expression;
     if (ts.isCallExpression(e)) {
       const c = unwrapExpression(e.expression);
-      const n = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
-      if (name.test(n)) return e;
+      const local = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+      const imported = ts.isIdentifier(c) ? mod?.imports.get(local)?.imported : undefined;
+      if (name.test(imported && imported !== 'default' && imported !== '*' ? imported : local)) return e;
     }
   }
   return undefined;
@@ -94,7 +98,7 @@ export class OrmFacts {
   typeormTable(node: ts.Node, mod: ModuleInfo): string | undefined {
     return this.memo(node, () => {
       if (ts.isClassLike(node)) {
-        const d = decorator(node, /^(Entity|ViewEntity|ChildEntity)$/);
+        const d = decorator(node, /^(Entity|ViewEntity|ChildEntity)$/, mod);
         if (!d) return undefined;
         const arg = d.arguments[0];
         if (arg && ts.isObjectLiteralExpression(unwrapExpression(arg))) return this.qualify(this.option(arg, mod, 'name'), this.option(arg, mod, 'schema')) ?? snake(node.name?.text);
@@ -110,7 +114,7 @@ export class OrmFacts {
   mikroTable(node: ts.Node, mod: ModuleInfo): string | undefined {
     return this.memo(node, () => {
       if (ts.isClassLike(node)) {
-        const d = decorator(node, /^Entity$/);
+        const d = decorator(node, /^Entity$/, mod);
         if (!d) return undefined;
         const arg = d.arguments[0];
         return this.qualify(this.option(arg, mod, 'tableName') ?? this.option(arg, mod, 'collection'), this.option(arg, mod, 'schema')) ?? (node.name ? underscore(node.name.text) : undefined);
@@ -160,7 +164,7 @@ export class OrmFacts {
 
   private sequelizeDeclaration(node: ts.Node, mod: ModuleInfo): { modelName?: string; options?: ts.Expression } | undefined {
     if (ts.isClassLike(node)) {
-      const table = decorator(node, /^Table$/);
+      const table = decorator(node, /^Table$/, mod);
       if (table) return { modelName: this.option(table.arguments[0], mod, 'modelName') ?? node.name?.text, options: table.arguments[0] };
       const init = findInit(mod.sourceFile, node.name?.text);
       if (!init) return undefined;

@@ -37,7 +37,7 @@ export function mikroDeleteActions(ctx: SinkContext): MikroDeleteActions {
 const ACTIONS = new Set(['cascade', 'set null', 'set default']);
 
 function relationKey(member: ts.Node, table: string, ctx: SinkContext, database: DeleteAction[], unitOfWork: DeleteAction[]): void {
-  const d = decorator(member, /^(ManyToOne|OneToOne|OneToMany)$/);
+  const d = decorator(member, /^(ManyToOne|OneToOne|OneToMany)$/, ctx.mod);
   if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) return;
   const args = d.arguments.map(unwrapExpression);
   const options = [...args].reverse().find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
@@ -99,7 +99,7 @@ export function orphanRemovalCollections(ctx: SinkContext): Map<string, string> 
       if (ts.isClassDeclaration(n)) {
         const table = ctx.facts.mikroTable(n, mod);
         for (const member of table ? n.members : []) {
-          const d = decorator(member, /^(OneToMany|OneToOne)$/);
+          const d = decorator(member, /^(OneToMany|OneToOne)$/, mod);
           if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
           const args = d.arguments.map(unwrapExpression);
           const options = [...args].reverse().find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));

@@ -180,7 +180,7 @@ function decoratedAssociations(ctx: SinkContext, resolveModel: ModelResolver): A
     const visit = (n: ts.Node): void => {
       if (ts.isClassLike(n)) {
         for (const member of n.members) {
-          const d = ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) ? decorator(member, DECORATOR_NAMES) : undefined;
+          const d = ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) ? decorator(member, DECORATOR_NAMES, here.mod) : undefined;
           if (!d) continue;
           const a = readDecorated(DECORATORS[calleeName(d.expression)]!, n, (member.name as ts.Identifier).text, d.arguments, here, resolveModel);
           if (a) out.push(a);

@@ -24,7 +24,7 @@ export function typeormForeignKeys(ctx: SinkContext): DeleteAction[] {
 }
 
 function relationKey(member: ts.Node, child: string, ctx: SinkContext, keys: DeleteAction[]): void {
-  const d = decorator(member, /^(ManyToOne|OneToOne)$/);
+  const d = decorator(member, /^(ManyToOne|OneToOne)$/, ctx.mod);
   if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) return;
   const options = d.arguments.map(unwrapExpression).find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
   const action = options && constString(ownProperty(options, 'onDelete'), ctx)?.toLowerCase();
