@@ -230,3 +230,16 @@ describe('a connection held in a class field', () => {
     expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['repository/repository.js:9 protected-write payments delete']);
   });
 });
+
+describe('a base repository holding both its knex instance and its table', () => {
+  it('this.db(this.tableName).insert(…) with both stored from a destructured options object (super({ db, tableName: "payments" }))', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', pg: '8' } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@utils/*': ['src/utils/*'], '@lib/*': ['src/lib/*'] } } }),
+      'src/lib/knex.ts': `import knex from 'knex';\nexport const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });\n`,
+      'src/utils/base-repository.utils.ts': `import { Knex } from 'knex';\n\nexport default abstract class BaseRepository<T extends object> {\n  protected db: Knex;\n  protected tableName: string;\n\n  constructor({ db, tableName }: { db: Knex; tableName: string }) {\n    this.db = db;\n    this.tableName = tableName;\n  }\n\n  async create(item: Omit<T, 'id'>): Promise<T> {\n    const [row] = await this.db(this.tableName).insert(item).returning('*');\n    return row;\n  }\n}\n`,
+      'src/repos/payments.ts': `import BaseRepository from '@utils/base-repository.utils';\nimport { Knex } from 'knex';\nimport { db } from '@lib/knex';\n\nclass PaymentRepository extends BaseRepository<{ id: number; amount: string }> {\n  constructor(db: Knex) {\n    super({ db, tableName: 'payments' });\n  }\n}\n\nexport const paymentRepo = new PaymentRepository(db);\n`,
+    });
+    expect(await findings(root, protect)).toEqual(['src/utils/base-repository.utils.ts:13 protected-write payments insert']);
+  });
+});

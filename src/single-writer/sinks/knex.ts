@@ -40,10 +40,23 @@ export const knexModel: SinkModel = {
   methods: [...WRITES.keys(), ...TABLE_LINKS, 'withSchema', 'batchInsert', 'raw'],
   call(site, ctx) {
     if (site.method === 'raw' || site.method === 'batchInsert') return direct(site, ctx);
-    const { base, links } = flattenChain(site.node);
+    const chain = flattenChain(site.node);
+    let { base, links } = chain;
     if (!links.length) return undefined;
-    const o = ctx.tracer.of(base, ctx.mod);
-    const sure = confidence(o);
+    let o = ctx.tracer.of(base, ctx.mod);
+    let sure = confidence(o);
+    // `this.db(this.tableName).insert(…)`: the first call is of a knex instance held in a property, not a method named `db`.
+    const first = links[0]!;
+    if (sure !== 'traced' && first.name && first.call) {
+      const held = unwrapExpression(first.call.expression);
+      const heldOrigin = ctx.tracer.of(held, ctx.mod);
+      if (confidence(heldOrigin) === 'traced') {
+        base = held;
+        links = [{ ...first, name: undefined }, ...links.slice(1)];
+        o = heldOrigin;
+        sure = 'traced';
+      }
+    }
     if (!sure) return viaModelMethod(o, links, site, ctx);
     let table: string | undefined | null = null;
     let tableExpr: ts.Expression | undefined;
