@@ -45,16 +45,20 @@ export const knexModel: SinkModel = {
     if (!links.length) return undefined;
     let o = ctx.tracer.of(base, ctx.mod);
     let sure = confidence(o);
-    // `this.db(this.tableName).insert(…)`: the first call is of a knex instance held in a property, not a method named `db`.
-    const first = links[0]!;
-    if (sure !== 'traced' && first.name && first.call) {
-      const held = unwrapExpression(first.call.expression);
-      const heldOrigin = ctx.tracer.of(held, ctx.mod);
-      if (confidence(heldOrigin) === 'traced') {
-        base = held;
-        links = [{ ...first, name: undefined }, ...links.slice(1)];
-        o = heldOrigin;
-        sure = 'traced';
+    // A knex instance held in a property: `this.db(this.tableName).insert(…)` (the first call is of the
+    // instance, not a method named `db`) or `this.db.table('t').del()` (a method of the instance).
+    const firstCall = links.findIndex((l) => l.call);
+    const at = links[firstCall];
+    if (sure !== 'traced' && at?.name && at.call) {
+      const callee = unwrapExpression(at.call.expression);
+      const called = ctx.tracer.of(callee, ctx.mod);
+      const owner = ts.isPropertyAccessExpression(callee) ? ctx.tracer.of(callee.expression, ctx.mod) : undefined;
+      if (confidence(called) === 'traced') {
+        [base, o, sure] = [callee, called, 'traced'];
+        links = [{ ...at, name: undefined }, ...links.slice(firstCall + 1)];
+      } else if (owner && confidence(owner) === 'traced') {
+        [base, o, sure] = [(callee as ts.PropertyAccessExpression).expression, owner, 'traced'];
+        links = links.slice(firstCall);
       }
     }
     if (!sure) return viaModelMethod(o, links, site, ctx);
