@@ -310,6 +310,8 @@ export class OriginTracer {
       n = n.left;
     }
     const r = this.index.resolveName(mod, n.text, n.end - 1);
+    const viaUtility = r.kind === 'global' && !names.length ? this.ofUtilityType(n.text, type.typeArguments?.[0], mod, depth) : undefined;
+    if (viaUtility) return viaUtility;
     let o: Origin;
     if (r.kind === 'binding' && r.binding.kind === 'class') return this.instanceOf(r.binding.node as ts.ClassLikeDeclaration, r.module, depth);
     if (r.kind === 'binding' && ts.isTypeAliasDeclaration(r.binding.node as ts.Node)) return this.ofType((r.binding.node as unknown as ts.TypeAliasDeclaration).type, r.module, depth);
@@ -326,6 +328,26 @@ export class OriginTracer {
     }
     for (const name of names) o = withStep(o, { k: 'get', name });
     return withStep(o, { k: 'typed', typeArgs: type.typeArguments ?? [], module: mod });
+  }
+
+  /**
+   * TypeScript's utility types over a value: `ReturnType<typeof drizzle>` is what a call of it
+   * gives, `InstanceType<typeof Pool>` what `new` gives; `Awaited<T>`, `NonNullable<T>` and
+   * `Readonly<T>` are `T`.
+   */
+  private ofUtilityType(name: string, arg: ts.TypeNode | undefined, mod: ModuleInfo, depth: number): Origin | undefined {
+    if (!arg) return undefined;
+    if (name === 'Awaited' || name === 'NonNullable' || name === 'Readonly') return this.ofType(arg, mod, depth);
+    if ((name !== 'ReturnType' && name !== 'InstanceType') || !ts.isTypeQueryNode(arg)) return undefined;
+    const target = entityNameToExpression(arg.exprName);
+    const fn = this.of(target, mod, depth);
+    if (name === 'InstanceType') return fn.root.k === 'class' && !fn.steps.length ? this.instanceOf(fn.root.node, fn.root.module, depth) : withStep(fn, { k: 'new', node: ts.factory.createNewExpression(target, undefined, []) });
+    // A project function: what it returns (`ReturnType<typeof createDb>` with `createDb = () => drizzle(…)`).
+    const ret = fn.root.k === 'function' && !fn.steps.length ? returnedExpression(fn.root.node) : undefined;
+    if (ret && fn.root.k === 'function') return this.of(ret, fn.root.module, depth + 1);
+    const call = ts.factory.createCallExpression(target, undefined, []);
+    const callee = unwrapExpression(target);
+    return withStep(fn, { k: 'call', name: ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined, node: call });
   }
 
   /** An instance of a project class: its base class's instance when it extends one (`class Db extends Kysely<DB>`). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeTree } from '../helpers/tmp.js';
 import { copyFixture, expectedFindings, findings } from './fixtures.js';
 
 describe('binding with scopes', () => {
@@ -16,5 +17,37 @@ describe('Object.prototype names', () => {
     const root = copyFixture('prototype-names');
     expect(await findings(root)).toEqual(['src/names.ts:16 protected-write expenses delete']);
     expect(expectedFindings(root)).toEqual(['src/names.ts:16 protected-write expenses delete']);
+  });
+});
+
+describe('receivers typed with TypeScript utility types', () => {
+  it('ReturnType<typeof drizzle>, ReturnType<typeof createDb> (a project factory), InstanceType<typeof Pool>, Awaited<…> are the values they name', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8', 'pg-promise': '11', 'drizzle-orm': '0.36' } }),
+      'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';\nexport const createDb = () => drizzle(process.env.DATABASE_URL!);\n`,
+      'src/repo.ts': [
+        `import { Pool } from 'pg';`,
+        `import pgPromise from 'pg-promise';`,
+        `import { drizzle } from 'drizzle-orm/node-postgres';`,
+        `import { pgTable, serial } from 'drizzle-orm/pg-core';`,
+        `import { createDb } from './db';`,
+        `const expenses = pgTable('expenses', { id: serial('id') });`,
+        `const pgp = pgPromise();`,
+        `export class Repo {`,
+        `  constructor(`,
+        `    private readonly dz: ReturnType<typeof drizzle>,`,
+        `    private readonly made: Awaited<ReturnType<typeof createDb>>,`,
+        `    private readonly pgdb: ReturnType<typeof pgp>,`,
+        `    private readonly pool: InstanceType<typeof Pool>,`,
+        `  ) {}`,
+        `  a() { return this.dz.delete(expenses); }`,
+        `  b() { return this.made.insert(expenses).values({}); }`,
+        `  c() { return this.pgdb.none('DELETE FROM expenses'); }`,
+        `  d() { return this.pool.query('TRUNCATE expenses'); }`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual(['src/repo.ts:15 protected-write expenses delete', 'src/repo.ts:16 protected-write expenses insert', 'src/repo.ts:17 protected-write expenses delete', 'src/repo.ts:18 protected-write expenses truncate']);
   });
 });
