@@ -72,3 +72,18 @@ export function member(t: MemberTracer, cls: ts.ClassLikeDeclaration, name: stri
   }
   return untraceableType;
 }
+
+/** `Repo.db`: a static field's type or initializer, or a static getter's declared type, of the class or a class it extends. */
+export function staticMember(t: MemberTracer, cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number): Origin | undefined {
+  for (const m of cls.members) {
+    const isStatic = ts.getModifiers(m as ts.HasModifiers)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+    if (!isStatic || !m.name || propertyNameText(m.name) !== name) continue;
+    if (ts.isPropertyDeclaration(m)) {
+      const typed = m.type && t.ofType(m.type, mod, depth);
+      if (typed && typed.root.k !== 'unknown') return typed;
+      if (m.initializer) return t.of(m.initializer, mod, depth);
+    }
+    if (ts.isGetAccessorDeclaration(m) && m.type) return t.ofType(m.type, mod, depth);
+  }
+  return undefined;
+}

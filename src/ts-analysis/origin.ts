@@ -4,7 +4,7 @@ import { isRequireCall, type ModuleIndex, type ModuleInfo, type Resolved } from 
 import { classAt, type Binding } from './scopes.js';
 import { destructuredElement, expandoProperty, firstAssignment } from './assignments.js';
 import { passedThrough, returnedExpression } from './function-results.js';
-import { inheritedMember, member as classMember } from './class-members.js';
+import { inheritedMember, member as classMember, staticMember } from './class-members.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -160,6 +160,11 @@ export class OriginTracer {
   private property(base: Origin, name: string, depth: number): Origin {
     const fromContext = this.requestContext(base, name, depth);
     if (fromContext) return fromContext;
+    // `Repo.db`: a static field of a project class.
+    if (base.root.k === 'class' && !base.steps.length && depth < 30) {
+      const field = staticMember(this, base.root.node, name, base.root.module, depth + 1);
+      if (field && field.root.k !== 'unknown') return field;
+    }
     // `new Connect().knex`, `db.pool`: a field of a project class's instance is what the class puts there.
     const inst = base.steps.at(-1);
     if (inst?.k === 'typed' && inst.cls && inst.clsModule && depth < 30) {

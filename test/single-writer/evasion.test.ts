@@ -39,3 +39,34 @@ describe('writes hidden behind syntax are still writes', () => {
     ]);
   });
 });
+
+describe('a database handle kept on a class is still the database', () => {
+  it('destructured from this, indexed by a string, a static field, an alias of this, an arrow field', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8', 'drizzle-orm': '0.36' } }),
+      'src/repo.ts': [
+        `import { drizzle } from 'drizzle-orm/node-postgres';`,
+        `import { pgTable, serial } from 'drizzle-orm/pg-core';`,
+        `import { Pool } from 'pg';`,
+        `const expenses = pgTable('expenses', { id: serial('id') });`,
+        `export class Repo {`,
+        `  static db = drizzle(process.env.DATABASE_URL!);`,
+        `  private readonly pool = new Pool();`,
+        `  a() { const { pool } = this; return pool.query('DELETE FROM expenses'); }`,
+        `  b() { return this['pool'].query('DELETE FROM expenses'); }`,
+        `  c() { return Repo.db.delete(expenses); }`,
+        `  d() { const self = this; return self.pool.query('UPDATE expenses SET id = 1'); }`,
+        `  e = () => this.pool.query('TRUNCATE expenses');`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual([
+      'src/repo.ts:10 protected-write expenses delete',
+      'src/repo.ts:11 protected-write expenses update',
+      'src/repo.ts:12 protected-write expenses truncate',
+      'src/repo.ts:8 protected-write expenses delete',
+      'src/repo.ts:9 protected-write expenses delete',
+    ]);
+  });
+});
