@@ -243,6 +243,8 @@ export class SingleWriterAnalysis {
         hint: writerHint(o.writers, w.table),
       });
     }
+    // A wrapper's own SQL parameter (`query(text, params)`): each call of it is judged with its caller's SQL.
+    if (verdict.unverifiable && !verdict.writes.length && sink.kind === 'sql' && sink.sql.unknown && this.finder.judgedAtCallers(sink, m)) return;
     if (verdict.unverifiable && !verdict.writes.length) {
       findings.push({
         ruleId: UNVERIFIABLE_SQL,

@@ -85,3 +85,11 @@ function callsOf(fn: ts.SignatureDeclaration, name: string, ctx: SinkContext): C
   }
   return out;
 }
+
+/** Whether the run calls `fn` at least once (a helper whose every use is a call the analysis sees). */
+export function hasCallers(fn: ts.SignatureDeclaration, mod: ModuleInfo, ctx: SinkContext): boolean {
+  const name = helperName(fn, mod);
+  if (!name) return false;
+  ctx.index.noteAccess(ctx.projectFiles());
+  return callsOf(fn, name, ctx).length > 0;
+}

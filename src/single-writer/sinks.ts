@@ -3,7 +3,10 @@ import type { FoldHooks, Piece } from '../ts-analysis/fold.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import { OriginTracer } from '../ts-analysis/origin.js';
 import { OrmFacts } from './orm-facts.js';
-import { callSite, constString, type CallSite, type Sink, type SinkContext, type SinkModel } from './sink-model.js';
+import { callSite, calleeName, constString, foldSql, type CallSite, type Sink, type SinkContext, type SinkModel } from './sink-model.js';
+import { callsInside, forwardedParameter, type Forwarding } from './forwarding-wrappers.js';
+import { hasCallers } from './parameter-bindings.js';
+import { functionAt } from '../ts-analysis/scopes.js';
 import { unwrapExpression } from '../ts-analysis/const-value.js';
 import { drizzleModel } from './sinks/drizzle.js';
 import { knexModel } from './sinks/knex.js';
@@ -138,7 +141,53 @@ export class SinkFinder {
     }
     // Configured wrappers may be methods (`repo.run(sql)`) as well as functions.
     if (site.method !== undefined && this.options.wrappers.size) out.push(...(wrappersModel.call?.(site, ctx) ?? []));
+    // A project function that forwards its SQL parameter to a database (`db.query(text, params)` of node-postgres's docs).
+    if (!out.some((s) => !s.heuristic)) {
+      const forwarded = this.forwardingCall(site, ctx);
+      if (forwarded) return [forwarded];
+    }
     return dedupe(out);
+  }
+
+  private readonly forwarding = new Map<ts.Node, Forwarding | null>();
+
+  /** The sink a call of a SQL-forwarding project function is, with the caller's argument as the SQL. */
+  private forwardingCall(site: CallSite, ctx: SinkContext): Sink | undefined {
+    const fn = ctx.tracer.of(site.callee, ctx.mod);
+    if (fn.root.k !== 'function' || fn.steps.length) return undefined;
+    const f = this.forwardingOf(fn.root.node, fn.root.module);
+    const arg = f && site.args[f.param];
+    if (!f || !arg) return undefined;
+    const name = site.method ?? calleeName(site.callee);
+    return { kind: 'sql', node: site.node, via: `${name}(), which sends its SQL to ${f.inner.via}`, sql: foldSql(arg, ctx), dbReceiver: true, library: f.inner.library, ...(f.inner.heuristic ? { heuristic: true } : {}) };
+  }
+
+  /**
+   * A SQL sink whose text is its function's parameter, in a function the run calls: the SQL is
+   * judged at each call instead (`query(text, params)`), so the sink itself says nothing.
+   */
+  judgedAtCallers(sink: Sink, mod: ModuleInfo): boolean {
+    if (sink.kind !== 'sql' || !ts.isCallExpression(sink.node)) return false;
+    const fn = functionAt(mod.scopes, sink.node.pos);
+    const f = fn && this.forwardingOf(fn, mod);
+    return !!f && f.inner.node === sink.node && hasCallers(fn as ts.SignatureDeclaration, mod, this.context(mod));
+  }
+
+  /** Whether `fn` forwards a parameter as SQL to a sink inside it; memoised, and cycle-safe. */
+  forwardingOf(fn: ts.Node, mod: ModuleInfo): Forwarding | undefined {
+    if (this.forwarding.has(fn)) return this.forwarding.get(fn) ?? undefined;
+    this.forwarding.set(fn, null);
+    let found: Forwarding | undefined;
+    for (const call of callsInside(fn, mod)) {
+      for (const s of this.sinksAt(call, mod)) {
+        if (s.kind !== 'sql' || s.node !== call) continue;
+        const param = forwardedParameter(fn, call.arguments);
+        if (param !== undefined) found = { param, inner: s };
+      }
+      if (found) break;
+    }
+    this.forwarding.set(fn, found ?? null);
+    return found;
   }
 
   /**

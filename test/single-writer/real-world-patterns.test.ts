@@ -74,3 +74,22 @@ describe('patterns from real services', () => {
     expect(await findings(root)).toEqual(['src/handlers.ts:2 protected-write expenses delete (heuristic)']);
   });
 });
+
+/** node-postgres's documentation ("Suggested Project Structure"): `db/index.js` exports `query(text, params)`. */
+describe('a project function that sends its SQL parameter to the database', () => {
+  const files = (route: string) => ({
+    'package.json': JSON.stringify({ name: 'svc', type: 'module', dependencies: { pg: '8', 'express-promise-router': '4' } }),
+    'db/index.js': `import pg from 'pg'\nconst { Pool } = pg\n\nconst pool = new Pool()\n\nexport const query = (text, params) => pool.query(text, params)\n\nexport async function queryConfig(text, values) {\n  return pool.query({ text, values })\n}\n`,
+    'routes/expenses.js': route,
+  });
+
+  it('each call is judged with its caller SQL (traced, not by name); the wrapper itself says nothing while the run calls it', async () => {
+    const route = `import * as db from '../db/index.js'\n\nexport async function remove(id) {\n  await db.query('DELETE FROM expenses WHERE id = $1', [id])\n  await db.queryConfig('UPDATE expenses SET amount = 0 WHERE id = $1', [id])\n  return db.query('SELECT * FROM expenses')\n}\n`;
+    expect(await findings(makeTree(files(route)), { include: ['**/*.js'] })).toEqual(['routes/expenses.js:4 protected-write expenses delete', 'routes/expenses.js:5 protected-write expenses update']);
+  });
+
+  it('a caller handing it SQL that is not a constant is unverifiable there; a wrapper nobody in the run calls stays unverifiable itself', async () => {
+    const route = `import { query } from '../db/index.js'\n\nexport const run = (sql) => query(sql)\n`;
+    expect(await findings(makeTree(files(route)), { include: ['**/*.js'] })).toEqual(['db/index.js:9 unverifiable-sql', 'routes/expenses.js:3 unverifiable-sql']);
+  });
+});
