@@ -153,6 +153,8 @@ export class SinkFinder {
 
   /** The sink a call of a SQL-forwarding project function is, with the caller's argument as the SQL. */
   private forwardingCall(site: CallSite, ctx: SinkContext): Sink | undefined {
+    // Most calls are of built-ins (`rows.map`, `console.log`): not worth tracing to find they are no project function.
+    if (!site.args.length || (site.method !== undefined && BUILTIN_METHODS.has(site.method))) return undefined;
     const fn = ctx.tracer.of(site.callee, ctx.mod);
     if (fn.root.k !== 'function' || fn.steps.length) return undefined;
     const f = this.forwardingOf(fn.root.node, fn.root.module);
@@ -222,6 +224,16 @@ export class SinkFinder {
     return this.sinksAt(node, mod)[0];
   }
 }
+
+/** Methods of JavaScript's own objects (arrays, strings, promises, console, JSON…): never a project's SQL wrapper. Names a wrapper may well have (`get`, `all`, `run`, `send`) are not here. */
+const BUILTIN_METHODS = new Set([
+  'map', 'filter', 'forEach', 'reduce', 'some', 'every', 'find', 'findIndex', 'includes', 'indexOf', 'push', 'pop', 'shift', 'unshift', 'slice', 'splice', 'concat', 'join', 'sort', 'flatMap', 'at',
+  'then', 'catch', 'finally', 'resolve', 'reject', 'allSettled', 'race',
+  'log', 'info', 'warn', 'error', 'debug', 'trace',
+  'has', 'keys', 'values', 'entries', 'assign', 'freeze', 'stringify', 'parse',
+  'split', 'replace', 'replaceAll', 'trim', 'toLowerCase', 'toUpperCase', 'startsWith', 'endsWith', 'padStart', 'padEnd', 'toString', 'toFixed',
+  'emit', 'on', 'once', 'json', 'status', 'end', 'next',
+]);
 
 /** Traced sinks win over heuristic ones for the same node. */
 function dedupe(sinks: Sink[]): Sink[] {
