@@ -52,9 +52,20 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
  */
 export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value?: string; sub: string; base: string; member: string }[] | undefined {
   const bindings = subclassBindings(expr, ctx);
-  if (!bindings?.subclasses.length) return undefined;
+  if (!bindings) return ownHandedString(expr, ctx);
+  if (!bindings.subclasses.length) return undefined;
   const out = bindings.subclasses.map((b) => ({ value: b.expr && constString(b.expr, { ...ctx, mod: b.mod }), sub: b.name, base: bindings.base, member: bindings.member }));
   return out.some((b) => b.value !== undefined) ? out : undefined;
+}
+
+/** `this.table` in a subclass's own method, where its constructor handed the value to the base (`super('payments')`). */
+function ownHandedString(expr: ts.Expression, ctx: SinkContext): { value?: string; sub: string; base: string; member: string }[] | undefined {
+  const r = unwrapExpression(expr);
+  if (!ts.isPropertyAccessExpression(r) || r.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classAt(ctx.mod.scopes, r.end - 1);
+  const handed = cls && valueHandedBy(cls, ctx.mod, r.name.text, ctx);
+  const value = handed && constString(handed.expr, { ...ctx, mod: handed.mod });
+  return value === undefined ? undefined : [{ value, sub: cls!.name?.text ?? 'this class', base: 'its base class', member: r.name.text }];
 }
 
 function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: SinkContext, out: SubclassBinding[], depth: number): void {

@@ -243,3 +243,15 @@ describe('a base repository holding both its knex instance and its table', () =>
     expect(await findings(root, protect)).toEqual(['src/utils/base-repository.utils.ts:13 protected-write payments insert']);
   });
 });
+
+describe("a subclass's own method writing its inherited table", () => {
+  it('knex(this.table) in the subclass is the table it handed to super()', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', pg: '8' } }),
+      'src/db.js': `module.exports = require('knex')({ client: 'pg' });\n`,
+      'src/base.js': `const knex = require('./db');\nclass Base {\n  constructor(table) {\n    this.table = table;\n  }\n}\nmodule.exports = Base;\n`,
+      'src/payments.js': `const knex = require('./db');\nconst Base = require('./base');\nclass Payments extends Base {\n  constructor() {\n    super('payments');\n  }\n  purge() {\n    return knex(this.table).del();\n  }\n}\nmodule.exports = new Payments();\n`,
+    });
+    expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['src/payments.js:8 protected-write payments delete']);
+  });
+});
