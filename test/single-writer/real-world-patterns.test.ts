@@ -93,3 +93,33 @@ describe('a project function that sends its SQL parameter to the database', () =
     expect(await findings(makeTree(files(route)), { include: ['**/*.js'] })).toEqual(['db/index.js:9 unverifiable-sql', 'routes/expenses.js:3 unverifiable-sql']);
   });
 });
+
+/** NestJS with drizzle, as many services write it (12ilya12/proj-mng-sys): a `DrizzleService` holding the database, injected into repositories. */
+describe('a database held in another injected service', () => {
+  it('this.drizzle.db.insert(table): the field of the injected DrizzleService is the drizzle database (traced)', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { '@nestjs/common': '10', 'drizzle-orm': '0.36', pg: '8' } }),
+      'src/db/schema.ts': `import { integer, pgTable, serial } from 'drizzle-orm/pg-core';\nexport const expenses = pgTable('expenses', { id: serial('id').primaryKey(), amount: integer('amount') });\n`,
+      'src/db/drizzle.service.ts': `import { Inject, Injectable } from '@nestjs/common';\nimport { NodePgDatabase } from 'drizzle-orm/node-postgres';\nimport * as schema from './schema';\n\n@Injectable()\nexport class DrizzleService {\n  constructor(@Inject('PG_CONNECTION') readonly db: NodePgDatabase<typeof schema>) {}\n}\n`,
+      'src/expenses/expenses.repository.ts': [
+        `import { Injectable } from '@nestjs/common';`,
+        `import { eq } from 'drizzle-orm';`,
+        `import { DrizzleService } from '../db/drizzle.service';`,
+        `import { expenses } from '../db/schema';`,
+        ``,
+        `@Injectable()`,
+        `export class ExpensesRepository {`,
+        `  constructor(private readonly drizzle: DrizzleService) {}`,
+        `  create(amount: number) {`,
+        `    return this.drizzle.db.insert(expenses).values({ amount }).returning();`,
+        `  }`,
+        `  remove(id: number) {`,
+        `    return this.drizzle.db.delete(expenses).where(eq(expenses.id, id));`,
+        `  }`,
+        `}`,
+        ``,
+      ].join('\n'),
+    });
+    expect(await findings(root)).toEqual(['src/expenses/expenses.repository.ts:10 protected-write expenses insert', 'src/expenses/expenses.repository.ts:13 protected-write expenses delete']);
+  });
+});
