@@ -168,7 +168,7 @@ export class OriginTracer {
     // `new Connect().knex`, `db.pool`: a field of a project class's instance is what the class puts there.
     const inst = base.steps.at(-1);
     if (inst?.k === 'typed' && inst.cls && inst.clsModule && depth < 30) {
-      const field = classMember(this, inst.cls, name, inst.clsModule, depth + 1, true) ?? inheritedMember(this, inst.cls, name, inst.clsModule, depth + 1, true);
+      const field = classMember(this, inst.cls, name, inst.clsModule, depth + 1) ?? inheritedMember(this, inst.cls, name, inst.clsModule, depth + 1);
       if (field && field.root.k !== 'unknown') return field;
     }
     if (!base.steps.length) {

@@ -123,3 +123,14 @@ describe('a database held in another injected service', () => {
     expect(await findings(root)).toEqual(['src/expenses/expenses.repository.ts:10 protected-write expenses insert', 'src/expenses/expenses.repository.ts:13 protected-write expenses delete']);
   });
 });
+
+describe('a database returned by a method of an injected service', () => {
+  it('this.database.client().insertInto(…) and this.database.connection.deleteFrom(…) (Kysely)', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { kysely: '0.27', pg: '8' } }),
+      'src/database.service.ts': `import { Kysely, PostgresDialect } from 'kysely';\nimport { Pool } from 'pg';\n\nexport class DatabaseService {\n  readonly connection = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool() }) });\n  client() {\n    return this.connection;\n  }\n}\n`,
+      'src/expenses.ts': `import { DatabaseService } from './database.service';\n\nexport class Expenses {\n  constructor(private readonly database: DatabaseService) {}\n  add() {\n    return this.database.client().insertInto('expenses').values({}).execute();\n  }\n  clear() {\n    return this.database.connection.deleteFrom('expenses').execute();\n  }\n}\n`,
+    });
+    expect(await findings(root)).toEqual(['src/expenses.ts:6 protected-write expenses insert', 'src/expenses.ts:9 protected-write expenses delete']);
+  });
+});
