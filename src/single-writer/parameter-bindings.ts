@@ -49,6 +49,7 @@ export function parameterBindings(receiver: ts.Expression, ctx: SinkContext): He
 /** The name callers use: a function declaration's, or the variable an arrow or function expression is declared as (`const f = (x) => …`). */
 function helperName(fn: ts.SignatureDeclaration, mod: ModuleInfo): string | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  if (ts.isMethodDeclaration(fn) && ts.isIdentifier(fn.name)) return fn.name.text;
   for (let s: Scope | undefined = scopeAt(mod.scopes, fn.pos); s; s = s.parent) {
     for (const b of s.names.values()) if (b.initializer && !b.path && unwrapExpression(b.initializer) === fn) return b.name;
   }

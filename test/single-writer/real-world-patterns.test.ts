@@ -134,3 +134,14 @@ describe('a database returned by a method of an injected service', () => {
     expect(await findings(root)).toEqual(['src/expenses.ts:6 protected-write expenses insert', 'src/expenses.ts:9 protected-write expenses delete']);
   });
 });
+
+describe('a database class whose method sends its SQL parameter', () => {
+  it('this.db.query(…) of an injected Db class is judged at each call (traced); the method itself says nothing while the run calls it', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { pg: '8' } }),
+      'src/db.ts': `import { Pool } from 'pg';\n\nexport class Db {\n  private readonly pool = new Pool();\n  query(text: string, params: unknown[] = []) {\n    return this.pool.query(text, params);\n  }\n}\n`,
+      'src/expenses.ts': `import { Db } from './db';\n\nexport class Expenses {\n  constructor(private readonly db: Db) {}\n  remove(id: number) {\n    return this.db.query('DELETE FROM expenses WHERE id = $1', [id]);\n  }\n  list() {\n    return this.db.query('SELECT * FROM expenses');\n  }\n}\n`,
+    });
+    expect(await findings(root)).toEqual(['src/expenses.ts:6 protected-write expenses delete']);
+  });
+});
