@@ -181,12 +181,14 @@ export class SinkFinder {
     this.forwarding.set(fn, null);
     let found: Forwarding | undefined;
     for (const call of callsInside(fn, mod)) {
-      for (const s of this.sinksAt(call, mod)) {
-        if (s.kind !== 'sql' || s.node !== call) continue;
-        const param = forwardedParameter(fn, call.arguments);
-        if (param !== undefined) found = { param, inner: s };
+      // Syntax first: only a call handed one of the function's parameters is asked whether it is a sink.
+      const param = forwardedParameter(fn, call.arguments);
+      if (param === undefined) continue;
+      const inner = this.sinksAt(call, mod).find((s): s is Extract<Sink, { kind: 'sql' }> => s.kind === 'sql' && s.node === call);
+      if (inner) {
+        found = { param, inner };
+        break;
       }
-      if (found) break;
     }
     this.forwarding.set(fn, found ?? null);
     return found;
