@@ -5,6 +5,7 @@ import { classAt, type Binding } from './scopes.js';
 import { destructuredElement, expandoProperty, firstAssignment } from './assignments.js';
 import { passedThrough, returnedExpression } from './function-results.js';
 import { inheritedMember, member as classMember, staticMember } from './class-members.js';
+import { entityNameToExpression, utilityTypeOrigin } from './utility-types.js';
 
 /**
  * Where a value comes from: a root (a package export, a global, a project
@@ -315,7 +316,7 @@ export class OriginTracer {
       n = n.left;
     }
     const r = this.index.resolveName(mod, n.text, n.end - 1);
-    const viaUtility = r.kind === 'global' && !names.length ? this.ofUtilityType(n.text, type.typeArguments?.[0], mod, depth) : undefined;
+    const viaUtility = r.kind === 'global' && !names.length ? utilityTypeOrigin(this, n.text, type.typeArguments?.[0], mod, depth) : undefined;
     if (viaUtility) return viaUtility;
     let o: Origin;
     if (r.kind === 'binding' && r.binding.kind === 'class') return this.instanceOf(r.binding.node as ts.ClassLikeDeclaration, r.module, depth);
@@ -335,26 +336,6 @@ export class OriginTracer {
     return withStep(o, { k: 'typed', typeArgs: type.typeArguments ?? [], module: mod });
   }
 
-  /**
-   * TypeScript's utility types over a value: `ReturnType<typeof drizzle>` is what a call of it
-   * gives, `InstanceType<typeof Pool>` what `new` gives; `Awaited<T>`, `NonNullable<T>` and
-   * `Readonly<T>` are `T`.
-   */
-  private ofUtilityType(name: string, arg: ts.TypeNode | undefined, mod: ModuleInfo, depth: number): Origin | undefined {
-    if (!arg) return undefined;
-    if (name === 'Awaited' || name === 'NonNullable' || name === 'Readonly') return this.ofType(arg, mod, depth);
-    if ((name !== 'ReturnType' && name !== 'InstanceType') || !ts.isTypeQueryNode(arg)) return undefined;
-    const target = entityNameToExpression(arg.exprName);
-    const fn = this.of(target, mod, depth);
-    if (name === 'InstanceType') return fn.root.k === 'class' && !fn.steps.length ? this.instanceOf(fn.root.node, fn.root.module, depth) : withStep(fn, { k: 'new', node: ts.factory.createNewExpression(target, undefined, []) });
-    // A project function: what it returns (`ReturnType<typeof createDb>` with `createDb = () => drizzle(…)`).
-    const ret = fn.root.k === 'function' && !fn.steps.length ? returnedExpression(fn.root.node) : undefined;
-    if (ret && fn.root.k === 'function') return this.of(ret, fn.root.module, depth + 1);
-    const call = ts.factory.createCallExpression(target, undefined, []);
-    const callee = unwrapExpression(target);
-    return withStep(fn, { k: 'call', name: ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined, node: call });
-  }
-
   /** An instance of a project class: its base class's instance when it extends one (`class Db extends Kysely<DB>`). */
   instanceOf(cls: ts.ClassLikeDeclaration, mod: ModuleInfo, depth: number): Origin {
     const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
@@ -370,9 +351,6 @@ export class OriginTracer {
 
 }
 
-function entityNameToExpression(n: ts.EntityName): ts.Expression {
-  return (ts.isIdentifier(n) ? n : ts.factory.createPropertyAccessExpression(entityNameToExpression(n.left), n.right)) as ts.Expression;
-}
 
 function typeAlias(mod: ModuleInfo, name: string): ts.TypeAliasDeclaration | undefined {
   for (const st of mod.sourceFile.statements) if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return st;
