@@ -255,3 +255,15 @@ describe("a subclass's own method writing its inherited table", () => {
     expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['src/payments.js:8 protected-write payments delete']);
   });
 });
+
+describe('MikroORM behind a generic base service', () => {
+  it('this.repo.nativeDelete/insert with EntityRepository<T>: the repositories the subclasses hand to super()', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { '@mikro-orm/core': '6', '@mikro-orm/postgresql': '6', '@mikro-orm/nestjs': '6' } }),
+      'src/payment.entity.ts': `import { Entity, PrimaryKey, Property } from '@mikro-orm/core';\n\n@Entity({ tableName: 'payments' })\nexport class Payment {\n  @PrimaryKey() id!: number;\n  @Property() amount!: string;\n}\n`,
+      'src/base.service.ts': `import { EntityRepository } from '@mikro-orm/postgresql';\n\nexport abstract class BaseService<T extends object> {\n  constructor(protected readonly repo: EntityRepository<T>) {}\n  remove(id: number) {\n    return this.repo.nativeDelete({ id } as any);\n  }\n}\n`,
+      'src/payments.service.ts': `import { InjectRepository } from '@mikro-orm/nestjs';\nimport { EntityRepository } from '@mikro-orm/postgresql';\nimport { BaseService } from './base.service';\nimport { Payment } from './payment.entity';\n\nexport class PaymentsService extends BaseService<Payment> {\n  constructor(@InjectRepository(Payment) repo: EntityRepository<Payment>) {\n    super(repo);\n  }\n}\n`,
+    });
+    expect(await findings(root, protect)).toEqual(['src/base.service.ts:6 protected-write payments delete']);
+  });
+});

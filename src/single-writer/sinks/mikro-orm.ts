@@ -4,7 +4,8 @@ import type { Origin } from '../../ts-analysis/origin.js';
 import { functionAt } from '../../ts-analysis/scopes.js';
 import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { WriteOperation } from '../../sql/index.js';
-import { foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { foldSql, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
+import { subclassBindings } from '../subclass-bindings.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
 import { deleteEffects } from './delete-actions.js';
 import { mikroDeleteActions, orphanRemovalCollections } from './mikro-orm-foreign-keys.js';
@@ -117,9 +118,27 @@ export const mikroOrmModel: SinkModel = {
     if (repo !== undefined && !(ENTITY_FIRST.has(method) && site.args.length >= 2)) table = ENTITY_FIRST.has(method) ? repo : (entityValueTable(site.args[0], ctx) ?? repo);
     else if (ENTITY_FIRST.has(method) && site.args.length >= 2) table = entityTable(site.args[0], ctx, tableOf(ctx));
     else table = entityValueTable(site.args[0], ctx);
+    // `this.repo.nativeDelete(…)` in a generic base service (`EntityRepository<T>`): the repositories its subclasses hand to super().
+    if (table === undefined) {
+      const bound = boundBySubclasses(site, op, method, ctx);
+      if (bound) return bound;
+    }
     return withDeleteEffects([{ kind: 'builder', node: site.node, via: `mikro-orm .${method}()`, table, operation: op, library: 'mikro-orm' }], ctx, method === 'remove' || method === 'removeAndFlush');
   },
 };
+
+/** One write per subclass repository table; a subclass handing on what it was given adds an unverifiable one; undefined when none is traced. */
+function boundBySubclasses(site: CallSite, op: WriteOperation, method: string, ctx: SinkContext): Sink[] | undefined {
+  const bindings = subclassBindings(site.receiver!, ctx);
+  if (!bindings?.subclasses.length) return undefined;
+  const tables = bindings.subclasses.map((b) => (b.value ? repoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
+  if (tables.every((t) => t === undefined)) return undefined;
+  return bindings.subclasses.flatMap((b, i) => {
+    const table = tables[i];
+    const via = table === undefined ? `mikro-orm .${method}() on this.${bindings.member}, which ${b.name} hands a repository not traced here` : `mikro-orm .${method}() on this.${bindings.member}, the repository ${b.name} gives ${bindings.base}`;
+    return withDeleteEffects([{ kind: 'builder', node: site.node, via, table, operation: op, library: 'mikro-orm' }], ctx, method === 'remove' || method === 'removeAndFlush');
+  });
+}
 
 /**
  * A delete also writes what the relations say: the foreign keys' `deleteRule` (any delete), and
