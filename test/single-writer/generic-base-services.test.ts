@@ -267,3 +267,18 @@ describe('MikroORM behind a generic base service', () => {
     expect(await findings(root, protect)).toEqual(['src/base.service.ts:6 protected-write payments delete']);
   });
 });
+
+describe('an untyped JavaScript base service over Sequelize', () => {
+  it('this.model.create/destroy with constructor(model) { this.model = model } and super(Payment): the subclasses\' models', async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { sequelize: '6' } }),
+      'src/models.js': `const { Sequelize, Model, DataTypes } = require('sequelize');\nconst sequelize = new Sequelize(process.env.DATABASE_URL);\nclass Payment extends Model {}\nPayment.init({ amount: DataTypes.DECIMAL }, { sequelize, tableName: 'payments' });\nclass Tag extends Model {}\nTag.init({ label: DataTypes.STRING }, { sequelize, tableName: 'tags' });\nmodule.exports = { Payment, Tag };\n`,
+      'src/base.service.js': `class BaseService {\n  constructor(model) {\n    this.model = model;\n  }\n  create(data) {\n    return this.model.create(data);\n  }\n  remove(id) {\n    return this.model.destroy({ where: { id } });\n  }\n}\nmodule.exports = BaseService;\n`,
+      'src/payment.service.js': `const BaseService = require('./base.service');\nconst { Payment } = require('./models');\nclass PaymentService extends BaseService {\n  constructor() {\n    super(Payment);\n  }\n}\nmodule.exports = new PaymentService();\n`,
+      'src/tag.service.js': `const BaseService = require('./base.service');\nconst { Tag } = require('./models');\nclass TagService extends BaseService {\n  constructor() {\n    super(Tag);\n  }\n}\nmodule.exports = new TagService();\n`,
+      // A base of the same shape over something that is no model: nothing is said.
+      'src/cache.js': `class Store {\n  constructor(map) {\n    this.model = map;\n  }\n  drop(id) {\n    return this.model.destroy(id);\n  }\n}\nclass MemoryStore extends Store {\n  constructor() {\n    super(new Map());\n  }\n}\nmodule.exports = new MemoryStore();\n`,
+    });
+    expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['src/base.service.js:6 protected-write payments insert', 'src/base.service.js:9 protected-write payments delete']);
+  });
+});

@@ -101,6 +101,9 @@ export const sequelizeModel: SinkModel = {
     if (st && ref && table !== undefined) return writeSinks(site, ctx, `sequelize ${method}()`, table, st, ref);
     const helper = st && !ref ? boundByCallers(site, ctx, st) : undefined;
     if (helper) return helper;
+    // An untyped base (`class BaseService { constructor(model) { this.model = model } }`, JavaScript): the models its subclasses hand to super().
+    const untypedBase = st && !ref && o.root.k === 'unknown' ? boundBySubclasses(site, ctx, st) : undefined;
+    if (untypedBase) return untypedBase;
     const inst = INSTANCE.get(method);
     const iref = inst ? instanceRef(o, ctx) : undefined;
     const itable = iref && ctx.facts.sequelizeTable(iref.node, iref.mod);
