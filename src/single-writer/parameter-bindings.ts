@@ -29,7 +29,7 @@ export function parameterBindings(receiver: ts.Expression, ctx: SinkContext): He
   const r = unwrapExpression(receiver);
   if (!ts.isIdentifier(r)) return undefined;
   const b = lookup(ctx.mod.scopes, r.text, r.end - 1);
-  if (!b || b.kind !== 'param' || b.path || b.type || b.paramIndex === undefined || !b.fn) return undefined;
+  if (!b || b.kind !== 'param' || b.path || b.paramIndex === undefined || !b.fn) return undefined;
   const fn = b.fn;
   // A callback's parameters are the caller's business (transaction callbacks): other models trace those.
   if (ctx.mod.scopes.callbacks.has(fn)) return undefined;

@@ -5,6 +5,7 @@ import { storedParameter, superArgument, type StoredParameter } from '../ts-anal
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import type { Origin } from '../ts-analysis/origin.js';
 import { constString, type SinkContext } from './sink-model.js';
+import { parameterBindings } from './parameter-bindings.js';
 
 /**
  * A generic base class writes through a member its constructor is given
@@ -45,27 +46,43 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
 }
 
 /**
- * `this.tableName` in a generic base repository (`class BaseRepo { constructor(protected table: string) {} }`,
- * `class PaymentsRepo extends BaseRepo { constructor() { super('payments') } }`): the constant
- * each subclass hands over (undefined for one that hands on a value not constant here);
- * undefined when there is no subclass or none hands a constant.
+ * A table name decided elsewhere, one value per place that decides it:
+ * - `this.tableName` in a generic base repository (`class BaseRepo { constructor(protected table: string) {} }`,
+ *   `class PaymentsRepo extends BaseRepo { constructor() { super('payments') } }`): what each subclass hands over;
+ * - `this.table` in a subclass's own method: what its constructor handed to the base;
+ * - a helper's parameter (`function removeFrom(table, id) { return knex(table).where({ id }).del() }`): what each call passes.
+ * `how` says where the value comes from, for the message; `value` is undefined where it is not a constant.
+ * Undefined when nothing decides it or no place hands a constant.
  */
-export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value?: string; sub: string; base: string; member: string }[] | undefined {
+export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value?: string; how: string }[] | undefined {
   const bindings = subclassBindings(expr, ctx);
-  if (!bindings) return ownHandedString(expr, ctx);
-  if (!bindings.subclasses.length) return undefined;
-  const out = bindings.subclasses.map((b) => ({ value: b.expr && constString(b.expr, { ...ctx, mod: b.mod }), sub: b.name, base: bindings.base, member: bindings.member }));
-  return out.some((b) => b.value !== undefined) ? out : undefined;
+  if (bindings) {
+    if (!bindings.subclasses.length) return undefined;
+    const out = bindings.subclasses.map((b) => {
+      const value = b.expr && constString(b.expr, { ...ctx, mod: b.mod });
+      return { value, how: value === undefined ? `on this.${bindings.member}, which ${b.name} hands a table not constant here` : `on this.${bindings.member}, the table ${b.name} gives ${bindings.base}` };
+    });
+    return out.some((b) => b.value !== undefined) ? out : undefined;
+  }
+  const helper = parameterBindings(expr, ctx);
+  if (helper?.calls.length) {
+    const out = helper.calls.map((c) => {
+      const value = constString(c.expr, { ...ctx, mod: c.mod });
+      return { value, how: value === undefined ? `on the parameter ${helper.param} of ${helper.helper}(), given a table not constant at ${c.at}` : `on the parameter ${helper.param} of ${helper.helper}(), given '${value}' at ${c.at}` };
+    });
+    return out.some((b) => b.value !== undefined) ? out : undefined;
+  }
+  return ownHandedString(expr, ctx);
 }
 
 /** `this.table` in a subclass's own method, where its constructor handed the value to the base (`super('payments')`). */
-function ownHandedString(expr: ts.Expression, ctx: SinkContext): { value?: string; sub: string; base: string; member: string }[] | undefined {
+function ownHandedString(expr: ts.Expression, ctx: SinkContext): { value?: string; how: string }[] | undefined {
   const r = unwrapExpression(expr);
   if (!ts.isPropertyAccessExpression(r) || r.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classAt(ctx.mod.scopes, r.end - 1);
   const handed = cls && valueHandedBy(cls, ctx.mod, r.name.text, ctx);
   const value = handed && constString(handed.expr, { ...ctx, mod: handed.mod });
-  return value === undefined ? undefined : [{ value, sub: cls!.name?.text ?? 'this class', base: 'its base class', member: r.name.text }];
+  return value === undefined ? undefined : [{ value, how: `on this.${r.name.text}, the table ${cls!.name?.text ?? 'this class'} gives its base class` }];
 }
 
 function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: SinkContext, out: SubclassBinding[], depth: number): void {

@@ -282,3 +282,20 @@ describe('an untyped JavaScript base service over Sequelize', () => {
     expect(await findings(root, { ...protect, include: ['**/*.js'] })).toEqual(['src/base.service.js:6 protected-write payments insert', 'src/base.service.js:9 protected-write payments delete']);
   });
 });
+
+describe('a helper handed its table by its callers', () => {
+  it("knex(table) in removeFrom(table, id): each call's constant table; a caller passing a value not constant makes an unverifiable write", async () => {
+    const root = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', pg: '8' } }),
+      'src/db.ts': `import knex from 'knex';\nexport const db = knex({ client: 'pg' });\n\nexport function removeFrom(table: string, id: number) {\n  return db(table).where({ id }).del();\n}\n`,
+      'src/use.ts': `import { removeFrom } from './db';\n\nexport async function cleanup(id: number) {\n  await removeFrom('payments', id);\n  await removeFrom('tags', id);\n}\n`,
+    });
+    expect(await findings(root, protect)).toEqual(['src/db.ts:5 protected-write payments delete']);
+    const open = makeTree({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { knex: '3', pg: '8' } }),
+      'src/db.ts': `import knex from 'knex';\nexport const db = knex({ client: 'pg' });\n\nexport function removeFrom(table: string, id: number) {\n  return db(table).where({ id }).del();\n}\n`,
+      'src/use.ts': `import { removeFrom } from './db';\n\nexport async function cleanup(id: number, other: string) {\n  await removeFrom('payments', id);\n  await removeFrom(other, id);\n}\n`,
+    });
+    expect(await findings(open, protect)).toEqual(['src/db.ts:5 protected-write payments delete', 'src/db.ts:5 unverifiable-sql']);
+  });
+});

@@ -83,13 +83,13 @@ export const knexModel: SinkModel = {
     for (const l of links) if (l.call && l.call !== site.node) ctx.consume(l.call);
     const qualify = (name: string) => (schema ? `${schema}.${name}` : name);
     const node = opLink.call ?? site.node;
-    // `db(this.tableName)` in a generic base repository: the table each subclass hands to super().
+    // `db(this.tableName)` in a generic base repository, `knex(table)` in a helper: the tables the subclasses or the callers give.
     const bound = table === undefined && tableExpr ? boundStrings(tableExpr, ctx) : undefined;
     if (bound) {
       return bound.map((b) => ({
         kind: 'builder' as const,
         node,
-        via: b.value === undefined ? `knex .${opLink.name}() on this.${b.member}, which ${b.sub} hands a table not constant here` : `knex .${opLink.name}() on this.${b.member}, the table ${b.sub} gives ${b.base}`,
+        via: `knex .${opLink.name}() ${b.how}`,
         table: b.value === undefined ? undefined : qualify(tableName(b.value)),
         operation: op!,
         library: 'knex',

@@ -57,7 +57,7 @@ export const kyselyModel: SinkModel = {
           return bound.map((b) => ({
             kind: 'builder' as const,
             node: site.node,
-            via: b.value === undefined ? `kysely .${site.method}() on this.${b.member}, which ${b.sub} hands a table not constant here` : `kysely .${site.method}() on this.${b.member}, the table ${b.sub} gives ${b.base}`,
+            via: `kysely .${site.method}() ${b.how}`,
             table: b.value === undefined ? undefined : qualify(b.value),
             operation: op,
             library: 'kysely',
