@@ -36,18 +36,32 @@ export function mikroDeleteActions(ctx: SinkContext): MikroDeleteActions {
 
 const ACTIONS = new Set(['cascade', 'set null', 'set default']);
 
-function relationKey(member: ts.Node, table: string, ctx: SinkContext, database: DeleteAction[], unitOfWork: DeleteAction[]): void {
-  const d = decorator(member, /^(ManyToOne|OneToOne|OneToMany)$/, ctx.mod);
-  if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) return;
+/** A relation property: its decorator's kind, its options and the table of the entity it points at. */
+interface RelationSpec {
+  kind: string;
+  property: string;
+  options: ts.ObjectLiteralExpression;
+  target: string;
+}
+
+function relationOf(member: ts.Node, kinds: RegExp, ctx: SinkContext): RelationSpec | undefined {
+  const d = decorator(member, kinds, ctx.mod);
+  if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) return undefined;
   const args = d.arguments.map(unwrapExpression);
   const options = [...args].reverse().find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
   // The target: `() => User` first, or `entity: () => User` in the options.
   const thunk = args[0] && !ts.isObjectLiteralExpression(args[0]) ? args[0] : options && ownProperty(options, 'entity');
   const target = thunk && targetTable(unwrapExpression(thunk), ctx);
-  if (!target || !options) return;
+  if (!target || !options) return undefined;
   const callee = unwrapExpression(d.expression);
   const kind = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-  const property = member.name.text;
+  return { kind, property: member.name.text, options, target };
+}
+
+function relationKey(member: ts.Node, table: string, ctx: SinkContext, database: DeleteAction[], unitOfWork: DeleteAction[]): void {
+  const rel = relationOf(member, /^(ManyToOne|OneToOne|OneToMany)$/, ctx);
+  if (!rel) return;
+  const { kind, property, options, target } = rel;
   if (/ManyToOne|OneToOne/.test(kind)) {
     const rule = constString(ownProperty(options, 'deleteRule'), ctx)?.toLowerCase();
     if (rule && ACTIONS.has(rule)) database.push({ parent: target, child: table, action: rule as DeleteAction['action'], label: `${table}.${property} deleteRule: '${rule}'` });
@@ -99,13 +113,8 @@ export function orphanRemovalCollections(ctx: SinkContext): Map<string, string> 
       if (ts.isClassDeclaration(n)) {
         const table = ctx.facts.mikroTable(n, mod);
         for (const member of table ? n.members : []) {
-          const d = decorator(member, /^(OneToMany|OneToOne)$/, mod);
-          if (!d || !ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
-          const args = d.arguments.map(unwrapExpression);
-          const options = [...args].reverse().find((a): a is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(a));
-          const thunk = args[0] && !ts.isObjectLiteralExpression(args[0]) ? args[0] : options && ownProperty(options, 'entity');
-          const target = thunk && targetTable(unwrapExpression(thunk), here);
-          if (target && options && orphan(options)) found!.set(`${table}.${member.name.text}`, target);
+          const rel = relationOf(member, /^(OneToMany|OneToOne)$/, here);
+          if (rel && orphan(rel.options)) found!.set(`${table}.${rel.property}`, rel.target);
         }
       }
       ts.forEachChild(n, visit);
