@@ -4,6 +4,7 @@ import { classAt } from '../ts-analysis/scopes.js';
 import { storedParameter, superArgument, type StoredParameter } from '../ts-analysis/constructor-parameters.js';
 import type { ModuleIndex, ModuleInfo } from '../ts-analysis/module-index.js';
 import type { Origin } from '../ts-analysis/origin.js';
+import { baseClassOf, classChain, type ClassRef } from '../ts-analysis/class-members.js';
 import { constString, type SinkContext } from './sink-model.js';
 import { parameterBindings } from './parameter-bindings.js';
 
@@ -105,36 +106,26 @@ function collect(base: ts.ClassLikeDeclaration, stored: StoredParameter, ctx: Si
  * `this.<member>` (`class Keyresult extends Base { constructor(t = 'keyresult') { super(t) } }`), in its own module.
  */
 export function valueHandedBy(cls: ts.ClassLikeDeclaration, clsMod: ModuleInfo, member: string, ctx: SinkContext): { expr: ts.Expression; mod: ModuleInfo } | undefined {
-  let sub = cls;
-  let subMod = clsMod;
+  let sub: ClassRef = { cls, mod: clsMod };
   for (let hops = 0; hops < 8; hops++) {
-    const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const base = ext && ctx.tracer.of(ext.expression, subMod);
-    if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === sub) return undefined;
-    const stored = storedParameter(base.root.node, member);
+    const base = baseClassOf(ctx.tracer, sub.cls, sub.mod);
+    if (!base) return undefined;
+    const stored = storedParameter(base.cls, member);
     if (stored) {
-      const arg = withDefault(sub, superArgument(sub, stored));
-      return arg ? { expr: arg, mod: subMod } : undefined;
+      const arg = withDefault(sub.cls, superArgument(sub.cls, stored));
+      return arg ? { expr: arg, mod: sub.mod } : undefined;
     }
-    sub = base.root.node;
-    subMod = base.root.module;
+    sub = base;
   }
   return undefined;
 }
 
 /** A method `name` of `cls` or of a class it extends, with the module declaring it. */
 export function findMethod(cls: ts.ClassLikeDeclaration, clsMod: ModuleInfo, name: string, ctx: SinkContext): { method: ts.MethodDeclaration; mod: ModuleInfo } | undefined {
-  let c = cls;
-  let m = clsMod;
-  for (let hops = 0; hops < 8; hops++) {
-    for (const member of c.members) {
-      if (ts.isMethodDeclaration(member) && member.body && member.name && ts.isIdentifier(member.name) && member.name.text === name) return { method: member, mod: m };
+  for (const c of classChain(ctx.tracer, cls, clsMod)) {
+    for (const member of c.cls.members) {
+      if (ts.isMethodDeclaration(member) && member.body && member.name && ts.isIdentifier(member.name) && member.name.text === name) return { method: member, mod: c.mod };
     }
-    const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const base = ext && ctx.tracer.of(ext.expression, m);
-    if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === c) return undefined;
-    c = base.root.node;
-    m = base.root.module;
   }
   return undefined;
 }

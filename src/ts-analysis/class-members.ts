@@ -22,25 +22,43 @@ export interface MemberTracer {
  * writes the subclass's model, not an unknown one.
  */
 export function inheritedMember(t: MemberTracer, cls: ts.ClassLikeDeclaration, name: string, mod: ModuleInfo, depth: number, fieldsOnly = false): Origin | undefined {
-  let sub = cls;
-  let subMod = mod;
+  let sub: ClassRef = { cls, mod };
   for (let hops = 0; hops < 8 && depth < 30; hops++) {
-    const ext = sub.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const base = ext && t.of(ext.expression, subMod, depth + 1);
-    if (!base || base.root.k !== 'class' || base.steps.length || base.root.node === sub) return undefined;
-    const baseCls = base.root.node;
-    const stored = storedParameter(baseCls, name);
+    const base = baseClassOf(t, sub.cls, sub.mod, depth + 1);
+    if (!base) return undefined;
+    const stored = storedParameter(base.cls, name);
     if (stored) {
-      const handed = superArgument(sub, stored);
+      const handed = superArgument(sub.cls, stored);
       // A subclass without a constructor of its own passes its arguments through: nothing to bind here.
-      return handed ? t.of(handed, subMod, depth + 1) : member(t, baseCls, name, base.root.module, depth + 1, fieldsOnly);
+      return handed ? t.of(handed, sub.mod, depth + 1) : member(t, base.cls, name, base.mod, depth + 1, fieldsOnly);
     }
-    const found = member(t, baseCls, name, base.root.module, depth + 1, fieldsOnly);
+    const found = member(t, base.cls, name, base.mod, depth + 1, fieldsOnly);
     if (found) return found;
-    sub = baseCls;
-    subMod = base.root.module;
+    sub = base;
   }
   return undefined;
+}
+
+/** A project class and the module declaring it. */
+export interface ClassRef {
+  cls: ts.ClassLikeDeclaration;
+  mod: ModuleInfo;
+}
+
+/** The project class `cls` extends (`class A extends B`); undefined for none, a package's class, or itself. */
+export function baseClassOf(t: Pick<MemberTracer, 'of'>, cls: ts.ClassLikeDeclaration, mod: ModuleInfo, depth = 0): ClassRef | undefined {
+  const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  const base = ext && t.of(ext.expression, mod, depth);
+  return base && base.root.k === 'class' && !base.steps.length && base.root.node !== cls ? { cls: base.root.node, mod: base.root.module } : undefined;
+}
+
+/** `cls`, then each project class it extends, nearest first; a chain longer than 8 (a cycle) ends there. */
+export function* classChain(t: Pick<MemberTracer, 'of'>, cls: ts.ClassLikeDeclaration, mod: ModuleInfo): Generator<ClassRef> {
+  let c: ClassRef | undefined = { cls, mod };
+  for (let hops = 0; c && hops < 9; hops++) {
+    yield c;
+    c = baseClassOf(t, c.cls, c.mod);
+  }
 }
 
 /** `this.name` inside a class: a property's initializer or type, a constructor parameter property, or `this.name = …` in the constructor. */

@@ -2,6 +2,7 @@ import { ts } from '../../ts-analysis/typescript.js';
 import { ownProperty, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { ModuleInfo } from '../../ts-analysis/module-index.js';
 import type { Origin } from '../../ts-analysis/origin.js';
+import { classChain } from '../../ts-analysis/class-members.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { constString, flattenChain, type ChainLink, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 
@@ -92,33 +93,26 @@ interface Relation {
 
 /** A relation of `relationMappings` (a static object, an arrow returning one, or a getter), by name, on the class or a class it extends. */
 function relation(cls: ts.ClassLikeDeclaration, mod: ModuleInfo, name: string, ctx: SinkContext): Relation | undefined {
-  let c: ts.ClassLikeDeclaration = cls;
-  let m = mod;
-  for (let hops = 0; hops < 8; hops++) {
+  for (const { cls: c, mod: m } of classChain(ctx.tracer, cls, mod)) {
     const mappings = staticMember(c, 'relationMappings');
-    const obj = mappings && objectOf(mappings);
+    if (!mappings) continue;
+    // The nearest class declaring relationMappings is the one Objection uses.
+    const obj = objectOf(mappings);
     const entry = obj && ownProperty(obj, name);
     const spec = entry && unwrapExpression(entry);
-    if (spec && ts.isObjectLiteralExpression(spec)) {
-      const kindExpr = ownProperty(spec, 'relation');
-      const kindNode = kindExpr && unwrapExpression(kindExpr);
-      const kind = kindNode && ts.isPropertyAccessExpression(kindNode) ? kindNode.name.text : '';
-      const target = ownProperty(spec, 'modelClass');
-      const to = target && ctx.tracer.of(target, m);
-      const table = to?.root.k === 'class' && !to.steps.length ? tableOf(to.root.node, to.root.module, ctx) : undefined;
-      const join = ownProperty(spec, 'join');
-      const joinObj = join && unwrapExpression(join);
-      const through = joinObj && ts.isObjectLiteralExpression(joinObj) ? ownProperty(joinObj, 'through') : undefined;
-      const throughObj = through && unwrapExpression(through);
-      const from = throughObj && ts.isObjectLiteralExpression(throughObj) ? constString(ownProperty(throughObj, 'from'), ctx, m) : undefined;
-      return { kind, table, ...(from ? { through: from.slice(0, from.lastIndexOf('.')) } : {}) };
-    }
-    if (mappings) return undefined;
-    const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const base = ext && ctx.tracer.of(ext.expression, m);
-    if (!base || base.root.k !== 'class' || base.steps.length) return undefined;
-    c = base.root.node;
-    m = base.root.module;
+    if (!spec || !ts.isObjectLiteralExpression(spec)) return undefined;
+    const kindExpr = ownProperty(spec, 'relation');
+    const kindNode = kindExpr && unwrapExpression(kindExpr);
+    const kind = kindNode && ts.isPropertyAccessExpression(kindNode) ? kindNode.name.text : '';
+    const target = ownProperty(spec, 'modelClass');
+    const to = target && ctx.tracer.of(target, m);
+    const table = to?.root.k === 'class' && !to.steps.length ? tableOf(to.root.node, to.root.module, ctx) : undefined;
+    const join = ownProperty(spec, 'join');
+    const joinObj = join && unwrapExpression(join);
+    const through = joinObj && ts.isObjectLiteralExpression(joinObj) ? ownProperty(joinObj, 'through') : undefined;
+    const throughObj = through && unwrapExpression(through);
+    const from = throughObj && ts.isObjectLiteralExpression(throughObj) ? constString(ownProperty(throughObj, 'from'), ctx, m) : undefined;
+    return { kind, table, ...(from ? { through: from.slice(0, from.lastIndexOf('.')) } : {}) };
   }
   return undefined;
 }
@@ -165,16 +159,9 @@ function extendsObjection(o: Origin): boolean {
 
 /** `static tableName = 'persons'`, `static get tableName() { return 'persons' }`, on the class or a class it extends; undefined when it is not constant. */
 function tableOf(cls: ts.ClassLikeDeclaration, mod: ModuleInfo, ctx: SinkContext): string | undefined {
-  let c: ts.ClassLikeDeclaration = cls;
-  let m = mod;
-  for (let hops = 0; hops < 8; hops++) {
+  for (const { cls: c, mod: m } of classChain(ctx.tracer, cls, mod)) {
     const declared = staticMember(c, 'tableName');
     if (declared) return constString(declared, ctx, m);
-    const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const base = ext && ctx.tracer.of(ext.expression, m);
-    if (!base || base.root.k !== 'class' || base.steps.length) return undefined;
-    c = base.root.node;
-    m = base.root.module;
   }
   return undefined;
 }
