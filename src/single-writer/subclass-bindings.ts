@@ -47,6 +47,23 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
 }
 
 /**
+ * What `this.<member>` (at `expr`) is for each subclass of the run, as one sink model reads it
+ * (`resolve`: a table, a model, a repository), with `how` saying where it comes from for the
+ * message (`on this.repository, the repository PaymentsService gives BaseService`). A subclass
+ * whose value `resolve` cannot read keeps `value` undefined: that write is unverifiable. Undefined
+ * when `expr` is no such member, no subclass exists, or none gives a value `resolve` reads.
+ */
+export function perSubclass<T>(expr: ts.Expression, ctx: SinkContext, noun: string, resolve: (b: SubclassBinding) => T | undefined): { value?: T; how: string }[] | undefined {
+  const bindings = subclassBindings(expr, ctx);
+  if (!bindings?.subclasses.length) return undefined;
+  const out = bindings.subclasses.map((b) => {
+    const value = resolve(b);
+    return { value, how: value === undefined ? `on this.${bindings.member}, which ${b.name} hands a ${noun} not traced here` : `on this.${bindings.member}, the ${noun} ${b.name} gives ${bindings.base}` };
+  });
+  return out.some((b) => b.value !== undefined) ? out : undefined;
+}
+
+/**
  * A table name decided elsewhere, one value per place that decides it:
  * - `this.tableName` in a generic base repository (`class BaseRepo { constructor(protected table: string) {} }`,
  *   `class PaymentsRepo extends BaseRepo { constructor() { super('payments') } }`): what each subclass hands over;
@@ -56,15 +73,7 @@ export function subclassBindings(receiver: ts.Expression, ctx: SinkContext): Mem
  * Undefined when nothing decides it or no place hands a constant.
  */
 export function boundStrings(expr: ts.Expression, ctx: SinkContext): { value?: string; how: string }[] | undefined {
-  const bindings = subclassBindings(expr, ctx);
-  if (bindings) {
-    if (!bindings.subclasses.length) return undefined;
-    const out = bindings.subclasses.map((b) => {
-      const value = b.expr && constString(b.expr, { ...ctx, mod: b.mod });
-      return { value, how: value === undefined ? `on this.${bindings.member}, which ${b.name} hands a table not constant here` : `on this.${bindings.member}, the table ${b.name} gives ${bindings.base}` };
-    });
-    return out.some((b) => b.value !== undefined) ? out : undefined;
-  }
+  if (subclassBindings(expr, ctx)) return perSubclass(expr, ctx, 'table', (b) => b.expr && constString(b.expr, { ...ctx, mod: b.mod }));
   const helper = parameterBindings(expr, ctx);
   if (helper?.calls.length) {
     const out = helper.calls.map((c) => {

@@ -7,7 +7,7 @@ import { spanPieces, calleeName, constString, foldSql, receiverConfidence, KNOWN
 import type { WriteOperation } from '../../sql/index.js';
 import { deleteEffects } from './delete-actions.js';
 import { drizzleForeignKeys } from './drizzle-foreign-keys.js';
-import { subclassBindings } from '../subclass-bindings.js';
+import { perSubclass } from '../subclass-bindings.js';
 
 /**
  * Drizzle: tables from `pgTable/mysqlTable/sqliteTable('t', …)`,
@@ -30,15 +30,11 @@ function isDrizzle(o: Origin): boolean {
   return o.root.k === 'package' && PKG.test(o.root.pkg);
 }
 
-/** Each subclass's table for `this.table`; a subclass handing on a value not traced here adds an unverifiable write; undefined when none is traced. */
+/** `db.insert(this.table)` in a generic base repository: one write per subclass table (perSubclass). */
 function boundBySubclasses(site: CallSite, op: WriteOperation, ctx: SinkContext): Sink[] | undefined {
-  const bindings = subclassBindings(site.args[0]!, ctx);
-  if (!bindings?.subclasses.length) return undefined;
-  const tables = bindings.subclasses.map((b) => (b.expr ? drizzleTable(b.expr, { ...ctx, mod: b.mod }, b.mod) : undefined));
-  if (tables.every((t) => t === undefined)) return undefined;
-  return bindings.subclasses.flatMap((b, i) => {
-    const table = tables[i];
-    const via = table === undefined ? `drizzle .${site.method}() on this.${bindings.member}, which ${b.name} hands a table not traced here` : `drizzle .${site.method}() on this.${bindings.member}, the table ${b.name} gives ${bindings.base}`;
+  const bound = perSubclass(site.args[0]!, ctx, 'table', (b) => (b.expr ? drizzleTable(b.expr, { ...ctx, mod: b.mod }, b.mod) : undefined));
+  return bound?.flatMap(({ value: table, how }) => {
+    const via = `drizzle .${site.method}() ${how}`;
     const sinks: Sink[] = [{ kind: 'builder', node: site.node, via, table, operation: op, library: 'drizzle' }];
     if (op === 'delete' && table !== undefined) {
       for (const e of deleteEffects(drizzleForeignKeys(ctx, (x, c) => drizzleTable(x, c, c.mod)), table)) sinks.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path})`, table: e.table, operation: e.operation, library: 'drizzle' });

@@ -5,7 +5,7 @@ import { functionAt } from '../../ts-analysis/scopes.js';
 import { constValue, unwrapExpression } from '../../ts-analysis/const-value.js';
 import type { WriteOperation } from '../../sql/index.js';
 import { foldSql, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
-import { subclassBindings } from '../subclass-bindings.js';
+import { perSubclass } from '../subclass-bindings.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
 import { deleteEffects } from './delete-actions.js';
 import { mikroDeleteActions, orphanRemovalCollections } from './mikro-orm-foreign-keys.js';
@@ -127,17 +127,10 @@ export const mikroOrmModel: SinkModel = {
   },
 };
 
-/** One write per subclass repository table; a subclass handing on what it was given adds an unverifiable one; undefined when none is traced. */
+/** `this.repo.nativeDelete(…)` in a generic base service: one write per subclass repository table (perSubclass). */
 function boundBySubclasses(site: CallSite, op: WriteOperation, method: string, ctx: SinkContext): Sink[] | undefined {
-  const bindings = subclassBindings(site.receiver!, ctx);
-  if (!bindings?.subclasses.length) return undefined;
-  const tables = bindings.subclasses.map((b) => (b.value ? repoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
-  if (tables.every((t) => t === undefined)) return undefined;
-  return bindings.subclasses.flatMap((b, i) => {
-    const table = tables[i];
-    const via = table === undefined ? `mikro-orm .${method}() on this.${bindings.member}, which ${b.name} hands a repository not traced here` : `mikro-orm .${method}() on this.${bindings.member}, the repository ${b.name} gives ${bindings.base}`;
-    return withDeleteEffects([{ kind: 'builder', node: site.node, via, table, operation: op, library: 'mikro-orm' }], ctx, method === 'remove' || method === 'removeAndFlush');
-  });
+  const bound = perSubclass(site.receiver!, ctx, 'repository', (b) => (b.value ? repoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
+  return bound?.flatMap(({ value: table, how }) => withDeleteEffects([{ kind: 'builder', node: site.node, via: `mikro-orm .${method}() ${how}`, table, operation: op, library: 'mikro-orm' }], ctx, method === 'remove' || method === 'removeAndFlush'));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { PrismaModel } from '../orm-facts.js';
 import { prismaDeleteActions } from '../prisma-schema.js';
 import { deleteEffects } from './delete-actions.js';
 import { spanPieces, foldSql, objectLiteral, receiverConfidence, type CallSite, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
-import { subclassBindings } from '../subclass-bindings.js';
+import { perSubclass } from '../subclass-bindings.js';
 
 /**
  * Prisma: `create/createMany/update/updateMany/upsert/delete/deleteMany` on a
@@ -139,34 +139,29 @@ export const prismaModel: SinkModel = {
 /**
  * `class BaseRepository<D> { constructor(protected readonly delegate: D) {} create(data) { return this.delegate.create({ data }) } }`
  * with `class PaymentsRepository extends BaseRepository<…> { constructor() { super(prisma.payment) } }`:
- * one write per subclass whose delegate is a model of the schema. Undefined unless every subclass
- * hands over a Prisma delegate; a subclass handing on its own parameter leaves the write unverifiable.
+ * one write per subclass whose delegate is a model of the schema (perSubclass); a subclass handing
+ * on its own parameter adds an unverifiable write.
  */
 function boundBySubclasses(site: CallSite, op: WriteOperation, ctx: SinkContext): Sink[] | undefined {
-  const bindings = subclassBindings(site.receiver!, ctx);
-  if (!bindings?.subclasses.length) return undefined;
   const facts = ctx.facts.prisma;
-  const delegates = bindings.subclasses.map((b) => {
+  const bound = perSubclass(site.receiver!, ctx, 'delegate', (b) => {
     const last = b.value?.steps.at(-1);
     if (!b.value || last?.k !== 'get') return undefined;
     const sure = clientConfidence({ root: b.value.root, steps: b.value.steps.slice(0, -1) });
     const model = sure ? facts.byDelegate.get(last.name) : undefined;
-    return model ? { model, sub: b.name, heuristic: sure === 'heuristic' } : undefined;
+    return model ? { model, heuristic: sure === 'heuristic' } : undefined;
   });
-  if (!delegates.some(Boolean)) return undefined;
-  const out: Sink[] = [];
-  for (const d of delegates) {
-    if (!d) continue;
-    const via = `prisma delegate .${site.method}() on this.${bindings.member}, the ${d.model.name} delegate ${d.sub} gives ${bindings.base}`;
-    out.push({ kind: 'builder', node: site.node, via, table: d.model.table, operation: op, library: 'prisma', heuristic: d.heuristic });
+  return bound?.flatMap(({ value, how }) => {
+    const via = `prisma delegate .${site.method}() ${how}`;
+    if (!value) return [{ kind: 'builder' as const, node: site.node, via, table: undefined, operation: op, library: 'prisma' }];
+    const out: Sink[] = [{ kind: 'builder', node: site.node, via, table: value.model.table, operation: op, library: 'prisma', heuristic: value.heuristic }];
     if (op === 'delete') {
-      for (const e of deleteEffects(prismaDeleteActions(facts), d.model.name)) {
-        out.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path}, schema.prisma)`, table: facts.byName.get(e.table)?.table ?? e.table, operation: e.operation, library: 'prisma', heuristic: d.heuristic });
+      for (const e of deleteEffects(prismaDeleteActions(facts), value.model.name)) {
+        out.push({ kind: 'builder', node: site.node, via: `${via} through the foreign key (${e.path}, schema.prisma)`, table: facts.byName.get(e.table)?.table ?? e.table, operation: e.operation, library: 'prisma', heuristic: value.heuristic });
       }
     }
-  }
-  if (delegates.some((d) => !d)) out.push({ kind: 'builder', node: site.node, via: `.${site.method}() on this.${bindings.member}, which a subclass of ${bindings.base} hands a value not traced to a Prisma model`, table: undefined, operation: op, library: 'prisma' });
-  return out;
+    return out;
+  });
 }
 
 /** `data: { expenses: { create: … } }`: writes to related models, recursively. */

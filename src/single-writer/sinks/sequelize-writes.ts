@@ -5,7 +5,7 @@ import type { CallSite, Sink, SinkContext } from '../sink-model.js';
 import { projectAssociations, type Association, type ModelRef } from './sequelize-associations.js';
 import { deleteEffects, type DeleteAction } from './delete-actions.js';
 import { referencingTables, sequelizeDeleteActions } from './sequelize-foreign-keys.js';
-import { subclassBindings } from '../subclass-bindings.js';
+import { perSubclass } from '../subclass-bindings.js';
 import { parameterBindings } from '../parameter-bindings.js';
 import { modelRefOf, resolveModel } from './sequelize-models.js';
 
@@ -41,23 +41,19 @@ function deleteActionsOf(ctx: SinkContext): DeleteAction[] {
 
 
 /**
- * `this.repository.create(…)` in a generic base service: when every subclass of the run hands
- * the base constructor a model traced here, the writes are those models' tables, each said
- * with the subclass that supplies it. Otherwise undefined (and the write stays unverifiable).
+ * `this.repository.create(…)` in a generic base service: one write per subclass model (perSubclass),
+ * said with the subclass that supplies it; undefined when no subclass hands over a model traced here.
  */
 export function boundBySubclasses(site: CallSite, ctx: SinkContext, operation: WriteOperation): Sink[] | undefined {
-  const bindings = subclassBindings(site.receiver!, ctx);
-  if (!bindings?.subclasses.length) return undefined;
-  const models = bindings.subclasses.map((b) => {
+  const bound = perSubclass(site.receiver!, ctx, 'model', (b) => {
     const ref = b.value && modelRefOf(b.value, { ...ctx, mod: b.mod });
     const table = ref && ctx.facts.sequelizeTable(ref.node, ref.mod);
-    return ref && table !== undefined ? { ref, table, sub: b.name } : undefined;
+    return ref && table !== undefined ? { ref, table } : undefined;
   });
-  if (!models.some(Boolean)) return undefined;
-  const sinks = models.flatMap((m) => (m ? writeSinks(site, ctx, `sequelize ${site.method}() on this.${bindings.member}, the model ${m.sub} gives ${bindings.base}`, m.table, operation, m.ref) : []));
-  // A subclass handing on what it was given (its own parameter): that part stays unverifiable.
-  if (models.some((m) => !m)) sinks.push({ kind: 'builder', node: site.node, via: `sequelize ${site.method}() on this.${bindings.member}, which a subclass of ${bindings.base} hands a value not traced to a model`, table: undefined, operation, library: 'sequelize' });
-  return sinks;
+  return bound?.flatMap(({ value, how }) => {
+    const via = `sequelize ${site.method}() ${how}`;
+    return value ? writeSinks(site, ctx, via, value.table, operation, value.ref) : [{ kind: 'builder' as const, node: site.node, via, table: undefined, operation, library: 'sequelize' }];
+  });
 }
 
 /**

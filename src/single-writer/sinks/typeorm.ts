@@ -6,7 +6,7 @@ import { deleteEffects } from './delete-actions.js';
 import { typeormForeignKeys } from './typeorm-foreign-keys.js';
 import { flattenChain, foldSql, type Sink, type SinkContext, type SinkModel } from '../sink-model.js';
 import { callStep, entityTable, instanceTable, typeArgTable } from './orm-entities.js';
-import { subclassBindings } from '../subclass-bindings.js';
+import { perSubclass } from '../subclass-bindings.js';
 
 /**
  * TypeORM: entities from `@Entity('t')` / `@Entity({ name, schema })` /
@@ -97,11 +97,8 @@ export const typeormModel: SinkModel = {
     } else if (isGenericRepository(o)) {
       // `this.repository.save(…)` in a generic base service (`Repository<T>`): the tables its subclasses
       // hand to `super(…)`, else a write whose table is not known here (unverifiable, never dropped).
-      const bound = boundBySubclasses(site.receiver, ctx);
-      if (bound) {
-        // A subclass handing on what it was given (its own parameter): that part stays unverifiable.
-        return bound.flatMap((b) => writeSinks(site.node, ctx, b.table === undefined ? `typeorm repository .${method}() on this.${b.member}, which ${b.sub} hands a repository not traced here` : `typeorm repository .${method}() on this.${b.member}, the repository ${b.sub} gives ${b.base}`, b.table, op));
-      }
+      const bound = perSubclass(site.receiver, ctx, 'repository', (b) => (b.value ? typeormRepoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
+      if (bound) return bound.flatMap((b) => writeSinks(site.node, ctx, `typeorm repository .${method}() ${b.how}`, b.value, op));
       return [{ kind: 'builder', node: site.node, via: `typeorm repository .${method}() on a repository typed ${o.root.k === 'package' ? o.root.name : 'Repository'}<T>`, table: undefined, operation: op, library: 'typeorm' }];
     } else if (isManager(o) || o.root.k === 'package') {
       table = entityTable(site.args[0], ctx, tableOf(ctx)) ?? (site.args[0] ? instanceTable(ctx.tracer.of(site.args[0], ctx.mod), ctx, tableOf(ctx), (r) => typeormRepoTable(r, ctx)) : undefined);
@@ -125,15 +122,6 @@ function writeSinks(node: ts.CallExpression, ctx: SinkContext, via: string, tabl
 function isGenericRepository(o: Origin): boolean {
   const last = o.steps.at(-1);
   return o.root.k === 'package' && PKG.test(o.root.pkg) && /^(Repository|TreeRepository|MongoRepository)$/.test(o.root.name) && o.steps.length === 1 && last?.k === 'typed';
-}
-
-/** Each subclass's repository table (undefined for one handing on a repository not traced here); undefined when none is traced. */
-function boundBySubclasses(receiver: ts.Expression, ctx: SinkContext): { table?: string; sub: string; member: string; base: string }[] | undefined {
-  const bindings = subclassBindings(receiver, ctx);
-  if (!bindings?.subclasses.length) return undefined;
-  const tables = bindings.subclasses.map((b) => (b.value ? typeormRepoTable(b.value, { ...ctx, mod: b.mod }) : undefined));
-  if (tables.every((t) => t === undefined)) return undefined;
-  return bindings.subclasses.map((b, i) => ({ table: tables[i], sub: b.name, member: bindings.member, base: bindings.base }));
 }
 
 /** `….createQueryBuilder(…).insert().into(E)….execute()` (the builder may be held in a variable). */
